@@ -1,0 +1,35 @@
+# Gaoku: `make run` starts the site on SQLite with demo content; `make test` runs the suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+ADDR ?= 127.0.0.1:8000
+
+.PHONY: run test install migrate demo worker serve clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+# Imports the page texts in fixtures/pages, publishes them, creates the admin login and prints it.
+demo: migrate
+	$(BIN)/python manage.py setup_demo
+
+# Serves the site and runs the background import worker beside it; Ctrl-C stops both.
+run: demo
+	@trap 'kill 0' EXIT INT TERM; \
+	$(BIN)/python manage.py db_worker --queue-name '*' & \
+	$(BIN)/python manage.py runserver $(ADDR)
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles

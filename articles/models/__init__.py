@@ -1,0 +1,23 @@
+from .articles import Article, ArticleQuerySet, Language, Status, TaggedArticle
+from .imports import ImportBatch, ImportRecord
+from .regions import Region, RegionAlias
+from .search import SearchDocument
+from .sources import Source
+from .tags import TagSynonym
+from .workflow import StatusChange
+
+__all__ = [
+    "Article",
+    "ArticleQuerySet",
+    "ImportBatch",
+    "ImportRecord",
+    "Language",
+    "Region",
+    "RegionAlias",
+    "SearchDocument",
+    "Source",
+    "Status",
+    "StatusChange",
+    "TagSynonym",
+    "TaggedArticle",
+]

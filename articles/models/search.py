@@ -1,0 +1,21 @@
+from django.db import models
+
+
+class SearchDocument(models.Model):
+    """Segmented, script-normalised text of one article, kept in step with every save.
+
+    The columns hold space-separated tokens from articles.ingest.segment.segment(),
+    so stock PostgreSQL full text search and SQLite FTS5 can index Chinese. The
+    vendor-specific indexes live in vendor-guarded migrations.
+    """
+
+    article = models.OneToOneField("articles.Article", on_delete=models.CASCADE, primary_key=True, related_name="search_document")
+    title = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    meta = models.TextField(blank=True, help_text="source, tags, regions, authors")
+    published_at = models.DateTimeField(null=True, db_index=True)
+    is_public = models.BooleanField(default=False, db_index=True)
+
+    class Meta:
+        verbose_name = "搜索索引"
+        verbose_name_plural = "搜索索引"

@@ -1,0 +1,48 @@
+from django.db import models
+from django.urls import reverse
+from django.utils.text import slugify
+
+from articles.ingest.script import normalize_key, to_simplified
+
+
+class SourceManager(models.Manager):
+    def get_by_natural_key(self, name):
+        return self.get(name=name)
+
+
+class Source(models.Model):
+    """An outlet credited by articles (学习时报, 南方杂志, 新华社 …)."""
+
+    name = models.CharField("名称", max_length=200, unique=True, help_text="简体写法；繁体等其他写法填入“别名”。")
+    aliases = models.JSONField(
+        "别名", default=list, blank=True, help_text="其他写法（含繁体），如“南方雜誌”。导入时按这些写法归并到本来源。"
+    )
+    homepage = models.URLField("主页", max_length=500, blank=True)
+    slug = models.SlugField("网址别名", max_length=200, unique=True, allow_unicode=True)
+
+    objects = SourceManager()
+
+    class Meta:
+        verbose_name = "来源"
+        verbose_name_plural = "来源"
+        ordering = ["name"]
+        constraints = [models.CheckConstraint(condition=~models.Q(name=""), name="source_name_not_empty")]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.name,)
+
+    def save(self, *args, **kwargs):
+        self.name = to_simplified(self.name.strip())
+        if not self.slug:
+            self.slug = slugify(self.name, allow_unicode=True) or "source"
+        super().save(*args, **kwargs)
+
+    def match_keys(self) -> set[str]:
+        """Normalised keys (NFKC, simplified) under which imports find this source."""
+        return {normalize_key(n) for n in [self.name, *self.aliases] if n}
+
+    def get_absolute_url(self):
+        return reverse("articles:source", kwargs={"slug": self.slug})

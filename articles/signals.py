@@ -1,0 +1,1 @@
+"""Signal receivers. Kept to a minimum: writes belong in services."""
