@@ -1,0 +1,6 @@
+"""Admin registrations (filled in by its owner)."""
+from django.contrib import admin
+
+from articles.models import Region
+
+admin.site.register(Region)

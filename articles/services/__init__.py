@@ -1,0 +1,1 @@
+"""The one write path. Import from the submodules: services.imports, services.workflow, services.curation."""
