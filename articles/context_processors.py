@@ -1,0 +1,15 @@
+from django.utils.http import urlencode
+
+from .views.script import HANT, reader_script
+
+
+def site(request):
+    """The reader's script for <html lang>, and the link that switches it."""
+    script = reader_script(request)
+    other = "hans" if script == HANT else HANT
+    return {
+        "script": script,
+        "html_lang": "zh-Hant" if script == HANT else "zh-Hans",
+        "script_switch_url": "/script/?" + urlencode({"to": other, "next": request.get_full_path()}),
+        "script_switch_label": "简体" if script == HANT else "繁體",
+    }

@@ -1,0 +1,208 @@
+"""Reads for the public site. Every function runs a bounded, constant number of queries."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone as dt_timezone
+
+from django.core.cache import cache
+from django.db.models import Count, F, Q
+from django.db.models.functions import Coalesce
+from taggit.models import Tag
+
+from .models import Article, Region, TaggedArticle
+
+PER_PAGE = 20
+COUNT_CACHE_SECONDS = 300
+
+
+def public_articles(now=None):
+    return Article.objects.published(now)
+
+
+# ---- keyset pagination: ?before=<published_at µs>,<id> / ?after=… (no OFFSET, no COUNT)
+
+
+@dataclass(frozen=True)
+class Cursor:
+    published_at: datetime | None
+    pk: int
+
+    def encode(self) -> str:
+        stamp = "none" if self.published_at is None else str(int(self.published_at.timestamp() * 1_000_000))
+        return f"{stamp},{self.pk}"
+
+    @classmethod
+    def decode(cls, raw: str | None) -> "Cursor | None":
+        """A cursor from the query string, or None when it is missing or malformed."""
+        if not raw:
+            return None
+        stamp, _, pk = raw.partition(",")
+        try:
+            pk_value = int(pk)
+            when = None if stamp == "none" else datetime.fromtimestamp(int(stamp) / 1_000_000, tz=dt_timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            return None
+        return cls(when, pk_value)
+
+    @classmethod
+    def of(cls, article) -> "Cursor":
+        return cls(article.published_at, article.pk)
+
+
+def _older_than(c: Cursor) -> Q:
+    # Order is published_at DESC NULLS LAST, id DESC.
+    if c.published_at is None:
+        return Q(published_at__isnull=True, pk__lt=c.pk)
+    return Q(published_at__lt=c.published_at) | Q(published_at=c.published_at, pk__lt=c.pk) | Q(
+        published_at__isnull=True
+    )
+
+
+def _newer_than(c: Cursor) -> Q:
+    if c.published_at is None:
+        return Q(published_at__isnull=False) | Q(published_at__isnull=True, pk__gt=c.pk)
+    return Q(published_at__gt=c.published_at) | Q(published_at=c.published_at, pk__gt=c.pk)
+
+
+@dataclass
+class Page:
+    items: list
+    before: str | None  # cursor for the next (older) page
+    after: str | None  # cursor for the previous (newer) page
+
+
+def keyset_page(queryset, *, before: str | None = None, after: str | None = None, per_page: int = PER_PAGE) -> Page:
+    """One page of a newest-first list in one query (plus prefetches), whatever the depth."""
+    qs = queryset.for_listing()
+    after_c = Cursor.decode(after)
+    before_c = None if after_c else Cursor.decode(before)
+    if after_c:
+        rows = list(
+            qs.filter(_newer_than(after_c)).order_by(F("published_at").asc(nulls_first=True), "pk")[: per_page + 1]
+        )
+        has_newer = len(rows) > per_page
+        items = list(reversed(rows[:per_page]))
+        has_older = True
+    else:
+        if before_c:
+            qs = qs.filter(_older_than(before_c))
+        rows = list(qs.newest_first()[: per_page + 1])
+        has_older = len(rows) > per_page
+        items = rows[:per_page]
+        has_newer = before_c is not None
+    return Page(
+        items=items,
+        before=Cursor.of(items[-1]).encode() if items and has_older else None,
+        after=Cursor.of(items[0]).encode() if items and has_newer else None,
+    )
+
+
+# ---- counts for indexes and the home page: aggregated once, cached briefly
+
+
+def tag_counts(limit: int | None = None) -> list[dict]:
+    def build():
+        rows = (
+            TaggedArticle.objects.filter(content_object__in=public_articles().values("pk"))
+            .values("tag_id", "tag__name", "tag__slug")
+            .annotate(n=Count("id"))
+            .order_by("-n", "tag__name")
+        )
+        return [{"name": r["tag__name"], "slug": r["tag__slug"], "count": r["n"]} for r in rows]
+
+    rows = cache.get_or_set("site:tag_counts", build, COUNT_CACHE_SECONDS)
+    return rows[:limit] if limit else rows
+
+
+def region_counts() -> dict[int, int]:
+    """Public articles per region id; a province's figure includes its cities' articles."""
+
+    def build():
+        through = Article.regions.through
+        public = through.objects.filter(article_id__in=public_articles().values("pk"))
+        counts = dict(
+            public.filter(region__parent__isnull=False)
+            .values_list("region_id").annotate(n=Count("article_id", distinct=True))
+        )
+        counts.update(
+            public.annotate(province=Coalesce("region__parent_id", "region_id"))
+            .values_list("province").annotate(n=Count("article_id", distinct=True))
+        )
+        return counts
+
+    return cache.get_or_set("site:region_counts", build, COUNT_CACHE_SECONDS)
+
+
+def busiest_regions(limit: int = 10) -> list[tuple[Region, int]]:
+    counts = region_counts()
+    top = sorted(counts.items(), key=lambda kv: -kv[1])[:limit]
+    regions = Region.objects.select_related("parent").in_bulk([pk for pk, _ in top])
+    return [(regions[pk], n) for pk, n in top if pk in regions]
+
+
+def region_tree() -> list[tuple[Region, int, list[tuple[Region, int]]]]:
+    """Provinces with public articles, each with its cities and counts."""
+    counts = region_counts()
+    regions = list(Region.objects.filter(pk__in=list(counts)).select_related("parent").order_by("code"))
+    provinces = [r for r in regions if r.parent_id is None]
+    children: dict[int, list] = {}
+    for r in regions:
+        if r.parent_id:
+            children.setdefault(r.parent_id, []).append((r, counts[r.pk]))
+    return [(p, counts[p.pk], children.get(p.pk, [])) for p in provinces]
+
+
+def city_counts(province: Region) -> list[tuple[Region, int]]:
+    counts = region_counts()
+    return [(c, counts[c.pk]) for c in province.children.order_by("code") if c.pk in counts]
+
+
+def tag_by_slug(slug: str):
+    return Tag.objects.filter(slug=slug).first()
+
+
+# ---- one article
+
+
+def article_for_reader(pk: int):
+    return (
+        public_articles()
+        .select_related("source")
+        .prefetch_related("regions__parent", "tags")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def neighbours(article) -> tuple:
+    """(newer, older) public articles next to this one in the newest-first order."""
+    cursor = Cursor.of(article)
+    base = public_articles().only("id", "title", "published_at")
+    older = base.filter(_older_than(cursor)).newest_first().first()
+    newer = base.filter(_newer_than(cursor)).order_by(F("published_at").asc(nulls_first=True), "pk").first()
+    return newer, older
+
+
+def related_articles(article, limit: int = 5) -> list:
+    """Public articles sharing tags or regions, most shared first, among recent candidates."""
+    tag_ids = [t.pk for t in article.tags.all()]
+    region_ids = [r.pk for r in article.regions.all()]
+    scores: dict[int, int] = {}
+    if tag_ids:
+        for pk in (
+            TaggedArticle.objects.filter(tag_id__in=tag_ids).exclude(content_object_id=article.pk)
+            .order_by("-content_object_id").values_list("content_object_id", flat=True)[:300]
+        ):
+            scores[pk] = scores.get(pk, 0) + 2
+    if region_ids:
+        through = Article.regions.through
+        for pk in (
+            through.objects.filter(region_id__in=region_ids).exclude(article_id=article.pk)
+            .order_by("-article_id").values_list("article_id", flat=True)[:300]
+        ):
+            scores[pk] = scores.get(pk, 0) + 1
+    if not scores:
+        return []
+    best = sorted(scores, key=lambda pk: (-scores[pk], -pk))[: limit * 4]
+    found = public_articles().filter(pk__in=best).only("id", "title", "published_at", "date_only").in_bulk()
+    return [found[pk] for pk in best if pk in found][:limit]

@@ -1,0 +1,56 @@
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import condition, require_GET
+
+from articles import selectors_site as site
+from articles.models import Article
+
+from .script import reader_script
+
+
+@require_GET
+def home(request):
+    page = site.keyset_page(site.public_articles(), per_page=12)
+    return render(
+        request,
+        "articles/home.html",
+        {
+            "page": page,
+            "regions": site.busiest_regions(12),
+            "tags": site.tag_counts(limit=30),
+        },
+    )
+
+
+def _updated_at(request, pk):
+    return site.public_articles().filter(pk=pk).values_list("updated_at", flat=True).first()
+
+
+def _etag(request, pk):
+    updated = _updated_at(request, pk)
+    return None if updated is None else f'"{pk}-{updated.timestamp():.6f}-{reader_script(request)}"'
+
+
+@require_GET
+@condition(etag_func=_etag, last_modified_func=_updated_at)
+def article_detail(request, pk):
+    article = site.article_for_reader(pk)
+    if article is None:
+        raise Http404("没有这篇文章")
+    newer, older = site.neighbours(article)
+    return render(
+        request,
+        "articles/article_detail.html",
+        {"article": article, "newer": newer, "older": older, "related": site.related_articles(article)},
+    )
+
+
+@require_GET
+def robots_txt(request):
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /search/", "Disallow: /script/", f"Sitemap: {sitemap}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+__all__ = ["Article", "article_detail", "home", "robots_txt"]

@@ -1,0 +1,67 @@
+"""Reader's choice of 简体 or 繁體 display, remembered in a cookie.
+
+The rendered HTML is converted in one place (ScriptMiddleware) rather than by a
+filter on every template variable: chrome, data, titles and the 404 page all
+follow the choice, and nothing can be forgotten. Only text between tags is
+converted, never tags or attributes, so URLs (unicode slugs such as /tags/党建/),
+form values and meta content stay exactly as stored.
+"""
+from __future__ import annotations
+
+import re
+
+from django.http import HttpResponseRedirect
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from articles.ingest.script import to_traditional
+
+COOKIE = "script"
+HANT = "hant"
+HANS = "hans"
+_TAG = re.compile(r"(<[^>]*>)")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def reader_script(request) -> str:
+    return HANT if request.COOKIES.get(COOKIE) == HANT else HANS
+
+
+def set_script(request):
+    to = HANT if request.GET.get("to") == HANT else HANS
+    target = request.GET.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    response.set_cookie(COOKIE, to, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response
+
+
+def convert_html(html: str) -> str:
+    """Traditional characters in text nodes only; tags and attributes untouched."""
+    parts = _TAG.split(html)
+    for i in range(0, len(parts), 2):  # even indexes are text between tags
+        if _NON_ASCII.search(parts[i]):
+            parts[i] = to_traditional(parts[i])
+    return "".join(parts)
+
+
+class ScriptMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith("/admin/"):
+            return response
+        patch_vary_headers(response, ["Cookie"])
+        if (
+            reader_script(request) == HANT
+            and not response.streaming
+            and response.get("Content-Type", "").startswith("text/html")
+        ):
+            charset = response.charset or "utf-8"
+            response.content = convert_html(response.content.decode(charset)).encode(charset)
+            if response.has_header("Content-Length"):
+                response["Content-Length"] = str(len(response.content))
+        return response

@@ -1,0 +1,69 @@
+from datetime import datetime, time, timedelta
+
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from articles import search as engine
+from articles import selectors_site as site
+from articles.models import Region, Source
+
+PER_PAGE = 20
+MAX_PAGE = engine.CANDIDATE_LIMIT // PER_PAGE
+
+
+def _day(raw, *, next_day=False):
+    try:
+        day = datetime.strptime(raw, "%Y-%m-%d").date()
+    except (TypeError, ValueError):
+        return None
+    if next_day:
+        day += timedelta(days=1)
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _page_number(raw):
+    try:
+        return min(max(int(raw), 1), MAX_PAGE)
+    except (TypeError, ValueError):
+        return 1
+
+
+@require_GET
+def search(request):
+    q = request.GET.get("q", "").strip()
+    sort = "date" if request.GET.get("sort") == "date" else "relevance"
+    tag = site.tag_by_slug(request.GET["tag"]) if request.GET.get("tag") else None
+    region = Region.objects.filter(code=request.GET["region"]).first() if request.GET.get("region") else None
+    source = Source.objects.filter(slug=request.GET["source"]).first() if request.GET.get("source") else None
+    region_ids = ()
+    if region:
+        region_ids = (region.pk, *region.children.values_list("pk", flat=True))
+    filters = engine.SearchFilters(
+        tag_id=tag.pk if tag else None,
+        region_ids=tuple(region_ids),
+        source_id=source.pk if source else None,
+        date_from=_day(request.GET.get("from")),
+        date_to=_day(request.GET.get("to"), next_day=True),
+    )
+    number = _page_number(request.GET.get("page"))
+    query = engine.parse_query(q)
+    hits = engine.get_backend().search(query, filters=filters, sort=sort, offset=(number - 1) * PER_PAGE, limit=PER_PAGE)
+    found = site.public_articles().for_listing().defer(None).select_related("source").in_bulk(hits.ids) if hits.ids else {}
+    results = [
+        {"article": found[pk], "title": engine.highlight(found[pk].title, query, width=500),
+         "snippet": engine.highlight(found[pk].body, query)}
+        for pk in hits.ids if pk in found
+    ]
+    last_page = max(1, (min(hits.total, engine.CANDIDATE_LIMIT) + PER_PAGE - 1) // PER_PAGE)
+    return render(
+        request,
+        "articles/search.html",
+        {
+            "q": q, "sort": sort, "results": results, "hits": hits, "number": number,
+            "has_next": number < last_page, "has_previous": number > 1,
+            "tag": tag, "region": region, "source": source,
+            "date_from": request.GET.get("from", ""), "date_to": request.GET.get("to", ""),
+            "tags": site.tag_counts(limit=50),
+        },
+    )
