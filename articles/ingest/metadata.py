@@ -44,6 +44,10 @@ def source(layout: Layout) -> tuple[str | None, str]:
             value = _cut_value(line[m.start("value"):])
             if value:
                 return value, "labelled_source"
+    for i in credit_lines(layout):
+        m = re.match(r"^《(?P<name>[^》]{2,20})》\s*(?:19|20)\d{2}\s*年\s*第\s*\d+\s*期", layout.lines[i])
+        if m:
+            return m.group("name"), "journal_issue"
     if layout.date_line is not None and layout.date_hit is not None:
         beside = layout.lines[layout.date_line][layout.date_hit.end:].strip()
         tokens = [t for t in beside.split() if t]
@@ -98,7 +102,7 @@ def authors(layout: Layout, body_lines: list[str]) -> tuple[list[str], str]:
             names = _names(line[m.start("value"):])
             if names:
                 return names, "credit_author"
-        m = re.match(rf"^\S{{0,8}}记者\s*[:：]?\s*(?P<value>{P.NAME}(?:[\s、]+{P.NAME})*)", key)
+        m = re.match(rf"^\S{{0,8}}记者\s*[:：]?\s*(?P<value>{P.NAME}(?:[\s、]+{P.NAME})*?)(?:\s+\S{{0,12}}报道)?$", key)
         if m:
             return _names(line[m.start("value"): m.end("value")]), "reporter_credit"
         m = re.match(r"^[(（]\s*(?:作者|本文作者)(?:系|为|是)(?P<rest>.+?)[)）]?$", key)

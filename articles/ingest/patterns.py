@@ -31,6 +31,8 @@ BODY_STOPS = [
     ("reporter_line", re.compile(rf"^\S{{0,8}}记者\s*[:：]?\s*{NAME}(?:[\s、]+{NAME})*(?:\s+\S{{0,12}}报道)?$")),
     ("author_note", re.compile(r"^[(（]\s*(?:作者|本文作者)(?:系|为|是|单位)")),
     ("outlet_credit", re.compile(rf"^[(（]\s*[{HAN}A-Za-z]{{1,8}}\s*[)）]$")),
+    ("credit_inline", re.compile(rf"^.{{0,30}}(?:供稿|(?:摄影|编辑|责编|校对|审核)\s*[/:：|︱]\s*{NAME})(?!.*[。！？])")),
+    ("journal_issue", re.compile(r"^《[^》]{2,20}》\s*(?:19|20)\d{2}\s*年\s*第\s*\d+\s*期")),
     ("hashtags", re.compile(r"^#\S+(?:\s+#\S+)+")),
     ("repost_notice", re.compile(r"如若转载|转载请注明|未经授权.{0,6}转载|本文链接|原文链接|原文地址|文章链接")),
     ("furniture", re.compile(
@@ -42,7 +44,7 @@ BODY_STOPS = [
 
 # Lines inside the body that are page furniture, not text.
 BODY_NOISE = re.compile(
-    r"^(?:展开全文|字号|字体[:：].*|分享|关注|打印|收藏|复制链接|点赞|在看|Facebook|Line|Weibo|Twitter|微信|微博|QQ空间"
+    r"^(?:展开全文|字号|字体[:：].*|分享|分享至|关注|打印|收藏|复制链接|复制连结|复制网址|点赞|在看|Facebook|Line|Weibo|Twitter|微信|微博|QQ空间"
     r"|字级设定.*|大中小|放大|缩小|默认|[0-9]+|[\s\W]*)$",
     re.IGNORECASE,
 )

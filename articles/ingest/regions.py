@@ -27,6 +27,7 @@ _COMMON_WORDS = {
     "龙潭", "双流", "和田", "昌江", "宁海", "永定", "福山", "万年", "万全", "建设", "大安", "东港", "南岗",
     "连山", "太和", "新兴", "长宁", "泰山", "峨眉", "嘉定", "松山", "信义", "东城", "西城",
 }
+AMBIGUOUS = "?"
 _VISITOR = re.compile(r"一行|代表团|考察团|调研组")
 _SENTENCE = re.compile(r"[^。！？!?\n]+")
 _FULL_SUFFIX = re.compile(r"(?:省|市|区|县|州|盟|旗|特别行政区|自治区)$")
@@ -117,8 +118,11 @@ class Gazetteer:
                         break
             if matched:
                 name, extra = matched
-                if name in self.full_names or name not in self.common:
-                    out.append((start, self.names[name], name in self.full_names))
+                codes = self.names[name]
+                if name in self.common and name not in self.full_names:
+                    # An ordinary word: counts only where the context already names its region.
+                    codes = codes | {AMBIGUOUS}
+                out.append((start, codes, name in self.full_names))
                 k += extra + 1
             else:
                 k += 1
@@ -133,8 +137,23 @@ _REFERENCE = {
 }
 
 
+_FOREIGN = re.compile(
+    "美国|英国|日本|德国|法国|俄罗斯|意大利|加拿大|澳大利亚|澳洲|新西兰|印度|韩国|朝鲜|越南|泰国|新加坡|马来西亚|印尼|菲律宾"
+    "|巴西|阿根廷|墨西哥|乌拉圭|智利|秘鲁|南非|埃及|以色列|伊朗|土耳其|沙特|乌克兰|波兰|荷兰|比利时|瑞士|瑞典|挪威|芬兰|丹麦"
+    "|西班牙|葡萄牙|希腊|欧盟|北约|联合国|白宫|华盛顿|伦敦|东京|巴黎|柏林|莫斯科|纽约"
+)
+PROMINENT = ("title", "source", "lead", "credit")
+
+
 def score_regions(gazetteer: Gazetteer, zones: list[tuple[str, str]]) -> dict[str, float]:
-    """Weighted mention counts per region code; ambiguous names go to a region already named."""
+    """Weighted mention counts per region code; ambiguous names go to a region already named.
+
+    An article mostly about other countries keeps only the places of its title, lead and credits.
+    """
+    body = "".join(text for zone, text in zones if zone == "body")
+    foreign = len(_FOREIGN.findall(body))
+    if foreign >= 10 and foreign >= 2 * len(gazetteer.mentions(body)):
+        zones = [(zone, text) for zone, text in zones if zone in PROMINENT]
     scores: dict[str, float] = defaultdict(float)
     ambiguous: list[tuple[frozenset[str], float]] = []
     for zone, text in zones:
@@ -142,12 +161,13 @@ def score_regions(gazetteer: Gazetteer, zones: list[tuple[str, str]]) -> dict[st
         for sentence in _SENTENCE.findall(text):
             visitor = _VISITOR.search(sentence)
             for pos, codes, _full in gazetteer.mentions(sentence):
-                w = weight * (0.2 if visitor and pos < visitor.start() else 1.0)
-                if len(codes) == 1:
+                w = weight * (0.1 if visitor and pos < visitor.start() else 1.0)
+                if len(codes) == 1 and AMBIGUOUS not in codes:
                     scores[next(iter(codes))] += w
                 else:
                     ambiguous.append((codes, w))
     for codes, w in ambiguous:
+        codes = codes - {AMBIGUOUS}
         known = [c for c in codes if scores.get(c) or any(
             gazetteer.province_of(c) == gazetteer.province_of(k) for k in scores)]
         if len(known) == 1:

@@ -78,8 +78,12 @@ def find_anchor(layout: Layout) -> None:
     layout.anchor = layout.date_line
 
 
+def _han_share(text: str) -> float:
+    return sum("\u4e00" <= c <= "\u9fff" for c in text) / max(1, len(text))
+
+
 def _title_like(line: str, key: str) -> bool:
-    if len(line) < 5 or len(line) > 120:
+    if len(line) < 5 or len(line) > 120 or _han_share(line) < 0.4:
         return False
     if P.BREADCRUMB.search(key) or P.MENU.search(line) or is_meta_line(key):
         return False
@@ -159,6 +163,8 @@ def find_body(layout: Layout) -> None:
         key = keys[j]
         if is_meta_line(key) or key == title_key or P.BODY_NOISE.match(key) or P.ORIGINAL_TITLE.match(key):
             continue
+        if any(rx.search(key) for _, rx in P.BODY_STOPS):
+            continue
         if P.LABEL_ANYWHERE.match(key) or key.startswith("执笔"):
             continue
         if _paragraph_like(lines[j]) and not P.BREADCRUMB.search(key):
@@ -171,7 +177,7 @@ def find_body(layout: Layout) -> None:
     for j in range(first, len(lines)):
         key = keys[j]
         rule = next((name for name, rx in P.BODY_STOPS if rx.search(key)), None)
-        if rule is None and j > first and len(key) >= 4 and key in header:
+        if rule is None and j > first and len(key) >= 6 and key in header and not P.BODY_NOISE.match(key):
             rule = "repeated_header_line"
         if rule:
             stop, layout.stop_rule = j, rule
