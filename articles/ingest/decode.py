@@ -68,9 +68,21 @@ def decode_bytes(data: bytes, filename: str) -> tuple[str, str]:
             text, encoding = data.decode(utf16), utf16
         except UnicodeDecodeError:
             text = None
-    if text is None:
-        if b"\x00" in data:
+    if text is None and b"\x00" in data:
+        # UTF-16 without a byte order mark: mostly-hanzi text has few NULs, so try both orders.
+        decoded = []
+        for name in ("utf-16-le", "utf-16-be"):
+            try:
+                candidate = data.decode(name)
+            except UnicodeDecodeError:
+                continue
+            if not _CONTROL.search(candidate[:2000]):
+                decoded.append((_plausibility(candidate), name, candidate))
+        best = max(decoded, default=None)
+        if best is None or best[0] < 0.3:
             raise IngestError(filename, "binary data (NUL bytes), not a text page")
+        _, encoding, text = best
+    if text is None:
         candidates = []
         for name in ("utf-8", "gb18030", "big5"):
             try:

@@ -26,10 +26,10 @@ NEXT_LABEL = re.compile(rf"(?:{ANY_LABEL})\s*[:：|︱]|\s{{2,}}|\u3000|\s[|｜]
 
 # (name, regex) lines that end the article body.
 BODY_STOPS = [
+    ("author_note", re.compile(r"^[(（]\s*(?:作者|本文作者)(?:系|为|是|单位)")),
     ("credit_bracket", re.compile(rf"^[(（【\[]\s*(?:{EDITOR_LABEL}|作者|记者|来源|稿源|校对|通讯员)")),
     ("credit_label", re.compile(rf"^(?:{EDITOR_LABEL}|{AUTHOR_LABEL}|校对|出品|原标题|来源|稿源|摄影|供稿){SEP}")),
     ("reporter_line", re.compile(rf"^\S{{0,8}}记者\s*[:：]?\s*{NAME}(?:[\s、]+{NAME})*(?:\s+\S{{0,12}}报道)?$")),
-    ("author_note", re.compile(r"^[(（]\s*(?:作者|本文作者)(?:系|为|是|单位)")),
     ("outlet_credit", re.compile(rf"^[(（]\s*[{HAN}A-Za-z]{{1,8}}\s*[)）]$")),
     ("credit_inline", re.compile(rf"^.{{0,30}}(?:供稿|(?:摄影|编辑|责编|校对|审核)\s*[/:：|︱]\s*{NAME})(?!.*[。！？])")),
     ("journal_issue", re.compile(r"^《[^》]{2,20}》\s*(?:19|20)\d{2}\s*年\s*第\s*\d+\s*期")),

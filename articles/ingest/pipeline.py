@@ -10,6 +10,7 @@ from . import metadata
 from . import patterns as P
 from .decode import decode_bytes, html_to_text
 from .dedup import bands, simhash
+from .regions import _FOREIGN as FOREIGN
 from .regions import Gazetteer, choose_regions, score_regions
 from .script import to_simplified
 from .structure import Layout, find_anchor, find_body, find_date_line, find_title
@@ -123,7 +124,9 @@ def parse(data: bytes, filename: str, *, gazetteer: Gazetteer, vocabulary: Vocab
         if codes:
             rules["regions"] = "site_footer"
             warnings.append("region guessed from the site's footer")
-    tags = extract_tags(layout.title, body, vocabulary)
+    # Places belong in regions, not tags.
+    tags = [t for t in extract_tags(layout.title, body, vocabulary, limit=8)
+            if t not in gazetteer.names and not FOREIGN.fullmatch(t)][:5]
     rules["tags"] = "tfidf"
     language = _language(body or text)
     fingerprint = simhash(body or text)
