@@ -30,7 +30,6 @@ _COMMON_WORDS = {
 AMBIGUOUS = "?"
 _VISITOR = re.compile(r"一行|代表团|考察团|调研组")
 _SENTENCE = re.compile(r"[^。！？!?\n]+")
-_FULL_SUFFIX = re.compile(r"(?:省|市|区|县|州|盟|旗|特别行政区|自治区)$")
 
 
 @dataclass(frozen=True)
@@ -73,7 +72,7 @@ class Gazetteer:
         self.names = {k: frozenset(v) for k, v in names.items()}
         self.full_names = frozenset(full)
         self.common = frozenset(_COMMON_WORDS)
-        self.max_len = max(map(len, self.names))
+        self.prefixes = frozenset(name[:i] for name in self.names for i in range(1, len(name) + 1))
 
     @classmethod
     def from_rows(cls, regions, aliases) -> "Gazetteer":
@@ -95,21 +94,24 @@ class Gazetteer:
     def mentions(self, text: str) -> list[tuple[int, frozenset[str], bool]]:
         """(position, candidate codes, is_full_name) for each place word in simplified text."""
         out = []
+        names, prefixes = self.names, self.prefixes
         tokens = rjieba.tokenize(text)
+        n = len(tokens)
         k = 0
-        while k < len(tokens):
+        while k < n:
             word, start, _ = tokens[k]
+            if word not in prefixes and (len(word) < 3 or word[:2] not in prefixes):
+                k += 1
+                continue
             matched = None
             # Join up to three tokens: 士林 + 区, 香洲 + 区.
             joined = word
-            for extra in range(0, 3):
+            for extra in range(3):
                 if extra:
-                    if k + extra >= len(tokens):
+                    if k + extra >= n or joined not in prefixes:
                         break
                     joined += tokens[k + extra][0]
-                if len(joined) > self.max_len:
-                    break
-                if joined in self.names and (extra == 0 or _FULL_SUFFIX.search(joined) or joined in self.full_names):
+                if joined in names and (extra == 0 or joined in self.full_names):
                     matched = (joined, extra)
             if matched is None and len(word) >= 3:
                 for cut in range(len(word) - 1, 1, -1):  # 苏州市委 -> 苏州市
@@ -118,7 +120,7 @@ class Gazetteer:
                         break
             if matched:
                 name, extra = matched
-                codes = self.names[name]
+                codes = names[name]
                 if name in self.common and name not in self.full_names:
                     # An ordinary word: counts only where the context already names its region.
                     codes = codes | {AMBIGUOUS}
