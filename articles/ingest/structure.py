@@ -100,6 +100,11 @@ def find_title(layout: Layout, html_title: str | None = None) -> None:
                 layout.title, layout.title_line, layout.title_rule = lines[i], i, "line_above_meta"
                 _join_wrapped_title(layout, i)
                 break
+        if not layout.title:  # some pages print the date line above the headline
+            for i in range(layout.anchor + 1, min(len(lines), layout.anchor + 4)):
+                if _title_like(lines[i], keys[i]) and lines[i][-1] not in "。；;":
+                    layout.title, layout.title_line, layout.title_rule = lines[i], i, "line_below_meta"
+                    break
     if not layout.title:
         if html_title:
             layout.title, layout.title_rule = html_title.split("_")[0].split(" - ")[0].strip(), "html_title"

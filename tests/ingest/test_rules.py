@@ -110,3 +110,11 @@ def test_tags_map_synonyms_and_skip_filler(gazetteer, vocabulary):
                   gazetteer=gazetteer, vocabulary=vocabulary)
     assert "党建" in draft.tags and "党的建设" not in draft.tags
     assert not {"工作", "进行", "加强"} & set(draft.tags)
+
+
+def test_date_printed_above_the_headline(gazetteer, vocabulary):
+    draft = parse(page("首页 > 新闻中心 > 正文", "发布时间：2022-02-13 04:22:18  来源：云南日报",
+                       "17种产品、1个园区入选国家绿色制造名单", BODY), "p.txt", gazetteer=gazetteer, vocabulary=vocabulary)
+    assert draft.title == "17种产品、1个园区入选国家绿色制造名单"
+    assert draft.rules_dict["title"] == "line_below_meta"
+    assert draft.body.startswith("抓基层")
