@@ -1,0 +1,57 @@
+"""Content fingerprints that survive boilerplate and script differences.
+
+SimHash over character 3-gram shingles of the normalised body (NFKC, simplified,
+letters and digits only), vectorised with NumPy. Near-duplicates differ in a few
+bits; with four 16-bit bands, two fingerprints within Hamming distance 3 share at
+least one band exactly, so an indexed equality lookup on the bands finds them.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import numpy as np
+
+from .script import to_simplified
+
+_KEEP = re.compile(r"[\W_]+", re.UNICODE)
+_BITS = np.arange(64, dtype=np.uint64)
+_MASK16 = 0xFFFF
+MAX_CHARS = 6000
+
+
+def normalise_for_fingerprint(text: str) -> str:
+    return _KEEP.sub("", to_simplified(unicodedata.normalize("NFKC", text)).casefold())
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    x = x ^ (x >> np.uint64(30))
+    x = x * np.uint64(0xBF58476D1CE4E5B9)
+    x = x ^ (x >> np.uint64(27))
+    x = x * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+def simhash(text: str) -> int:
+    """64-bit SimHash as a signed int64 (fits a database BigIntegerField)."""
+    norm = normalise_for_fingerprint(text)[:MAX_CHARS]
+    if len(norm) < 3:
+        norm = norm.ljust(3, "\0")
+    cps = np.frombuffer(norm.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    with np.errstate(over="ignore"):
+        shingles = _mix(cps[:-2] * np.uint64(0x9E3779B97F4A7C15)
+                        ^ _mix(cps[1:-1] + np.uint64(0x632BE59BD9B4E019))
+                        ^ (cps[2:] << np.uint64(21)))
+        counts = ((shingles[:, None] >> _BITS) & np.uint64(1)).sum(axis=0)
+    bits = counts * 2 > len(shingles)
+    value = int(np.packbits(bits[::-1].astype(np.uint8)).view(">u8")[0])
+    return value - (1 << 64) if value >= (1 << 63) else value
+
+
+def bands(fingerprint: int) -> tuple[int, int, int, int]:
+    u = fingerprint & ((1 << 64) - 1)
+    return tuple((u >> (16 * i)) & _MASK16 for i in range(4))  # type: ignore[return-value]
+
+
+def hamming(a: int, b: int) -> int:
+    return ((a ^ b) & ((1 << 64) - 1)).bit_count()

@@ -1,0 +1,61 @@
+"""Line rules as data: named, compiled once. Matched against simplified text (see pipeline)."""
+from __future__ import annotations
+
+import re
+
+HAN = r"\u4e00-\u9fff"
+NAME = rf"[{HAN}·•]{{2,4}}"
+
+SOURCE_LABEL = r"(?:信息来源|文章来源|稿件来源|新闻来源|稿源|来源于|来源|出处)"
+TIME_LABEL = r"(?:发布时间|发布日期|发表时间|发表日期|更新时间|上传时间|时间|日期)"
+AUTHOR_LABEL = r"(?:作者|撰文|执笔|撰稿)"
+EDITOR_LABEL = r"(?:责任编辑|责编|编辑|审核|审校|编审)"
+VIEWS_LABEL = r"(?:点击量|点击数|点击率|点击|阅读量|阅读数|阅读次数|阅读|浏览量|浏览次数|浏览|人气|访问量|访问次数)"
+OTHER_LABEL = r"(?:校对|摄影|摄像|字号|字体|分享)"
+ANY_LABEL = rf"(?:{SOURCE_LABEL}|{TIME_LABEL}|{AUTHOR_LABEL}|{EDITOR_LABEL}|{VIEWS_LABEL}|{OTHER_LABEL})"
+SEP = r"\s*[:：|︱丨/]\s*"
+
+LABELED_SOURCE = re.compile(rf"{SOURCE_LABEL}\s*[:：|︱]\s*(?P<value>[^\s:：|]?.*)")
+LABELED_TIME = re.compile(rf"{TIME_LABEL}\s*[:：]")
+LABELED_AUTHOR = re.compile(rf"(?<![编辑审校]){AUTHOR_LABEL}{SEP}(?P<value>.*)")
+LABELED_EDITOR = re.compile(rf"(?<!校){EDITOR_LABEL}{SEP}(?P<value>[{HAN}·]{{2,4}}(?:[、，,\s]+[{HAN}·]{{2,4}})*)")
+VIEWS = re.compile(rf"{VIEWS_LABEL}\s*[:：(（]?\s*(?P<value>\d[\d,]*)\s*(?:次|人次|[)）])?")
+META_LABEL_START = re.compile(rf"^[\s【\[(（]*{ANY_LABEL}\s*[:：|︱]")
+LABEL_ANYWHERE = re.compile(rf"{ANY_LABEL}\s*[:：|︱]")
+NEXT_LABEL = re.compile(rf"(?:{ANY_LABEL})\s*[:：|︱]|\s{{2,}}|\u3000|\s[|｜]\s")
+
+# (name, regex) lines that end the article body.
+BODY_STOPS = [
+    ("author_note", re.compile(r"^[(（]\s*(?:作者|本文作者)(?:系|为|是|单位)")),
+    ("credit_bracket", re.compile(rf"^[(（【\[]\s*(?:{EDITOR_LABEL}|作者|记者|来源|稿源|校对|通讯员)")),
+    ("credit_label", re.compile(rf"^(?:{EDITOR_LABEL}|{AUTHOR_LABEL}|校对|出品|原标题|来源|稿源|摄影|供稿){SEP}")),
+    ("reporter_line", re.compile(rf"^\S{{0,8}}记者\s*[:：]?\s*{NAME}(?:[\s、]+{NAME})*(?:\s+\S{{0,12}}报道)?$")),
+    ("outlet_credit", re.compile(rf"^[(（]\s*[{HAN}A-Za-z]{{1,8}}\s*[)）]$")),
+    ("credit_inline", re.compile(rf"^.{{0,30}}(?:供稿|(?:摄影|编辑|责编|校对|审核)\s*[/:：|︱]\s*{NAME})(?!.*[。！？])")),
+    ("journal_issue", re.compile(r"^《[^》]{2,20}》\s*(?:19|20)\d{2}\s*年\s*第\s*\d+\s*期")),
+    ("hashtags", re.compile(r"^#\S+(?:\s+#\S+)+")),
+    ("repost_notice", re.compile(r"如若转载|转载请注明|未经授权.{0,6}转载|本文链接|原文链接|原文地址|文章链接")),
+    ("furniture", re.compile(
+        r"^(?:相关阅读|相关新闻|相关文章|相关链接|相关热词|相关推荐|推荐阅读|延伸阅读|热点推荐|热门推荐|猜你喜欢|也许您会感兴趣"
+        r"|最新动态|图片聚焦|图片新闻|上一篇|下一篇|上一条|下一条|分享到|扫一扫|扫描下方二维码|返回搜狐|返回顶部|热门文章"
+        r"|网友评论|我要评论|发表评论|评论|精彩推荐|更多>>|点击排行|编辑推荐|今日推荐|热新闻|关于我们)")),
+    ("disclaimer", re.compile(r"版权所有|版权声明|免责声明|特别声明|^声明[:：]|ICP备|网安备|Copyright|©|All Rights Reserved|打印本页|关闭窗口|【打印】|关心您")),
+]
+
+# Lines inside the body that are page furniture, not text.
+BODY_NOISE = re.compile(
+    r"^(?:展开全文|字号|字体[:：].*|分享|分享至|关注|打印|收藏|复制链接|复制连结|复制网址|点赞|在看|Facebook|Line|Weibo|Twitter|微信|微博|QQ空间"
+    r"|字级设定.*|大中小|放大|缩小|默认|[0-9]+|[\s\W]*)$",
+    re.IGNORECASE,
+)
+
+BREADCRUMB = re.compile(r"(?:当前位置|现在位置|您的位置|你的位置|位置)\s*[:：]|首页\s*(?:>|》|»|->|/|＞)|\s(?:>|»|->|＞)\s|^>|->")
+MENU = re.compile(r"(?:\|.*){2,}|(?:\s\S{2,4}){5,}")
+END_PUNCT = "。！？!?…；;”’\"」』）)：:"
+URL_NOTICE = re.compile(r"(?:如若转载|转载请注明|本文链接|原文链接|原文地址|文章链接|本文地址|出处)\S{0,12}?[:：]?\s*(?P<url>https?://[^\s，。）)\"'<>]+)")
+ORIGINAL_TITLE = re.compile(r"^(?:本文)?原标题\s*[:：]\s*《?(?P<title>.+?)》?\s*$")
+TRAILING_AUTHOR = re.compile(rf"[(（]\s*(?:记者|通讯员|作者)?\s*(?P<names>{NAME}(?:[\s、]+{NAME})*)\s*[)）]\s*$")
+AUTHOR_AFTER_TITLE = re.compile(
+    r"(?:教授|研究员|讲师|博士|博士后|硕士|主任|书记|部长|院长|所长|校长|处长|科长|局长|馆长|委员|干部|记者|编辑|学者|专家|成员|副教授|助理研究员|研究生|学生)"
+    rf"(?P<name>{NAME})$"
+)

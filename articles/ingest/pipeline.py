@@ -1,0 +1,173 @@
+"""parse(): bytes in, a frozen ArticleDraft out, through small named steps."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from . import metadata
+from . import patterns as P
+from .decode import decode_bytes, html_to_text
+from .dedup import bands, simhash
+from .regions import _FOREIGN as FOREIGN
+from .regions import Gazetteer, choose_regions, score_regions
+from .script import to_simplified
+from .structure import Layout, find_anchor, find_body, find_date_line, find_title
+from .tagging import Vocabulary, extract_tags
+
+HTML_SUFFIXES = (".html", ".htm")
+
+
+@dataclass(frozen=True)
+class ArticleDraft:
+    filename: str
+    sha256: str
+    encoding: str
+    raw_text: str
+    title: str
+    published_at: datetime | None
+    date_only: bool
+    source: str | None
+    authors: tuple[str, ...]
+    editors: tuple[str, ...]
+    views: int | None
+    url: str | None
+    language: str
+    regions: tuple[str, ...]
+    region_codes: tuple[str, ...]
+    tags: tuple[str, ...]
+    body: str
+    summary: str
+    warnings: tuple[str, ...]
+    rules: tuple[tuple[str, str], ...]
+    fingerprint: int
+    fingerprint_bands: tuple[int, int, int, int]
+
+    @property
+    def rules_dict(self) -> dict[str, str]:
+        return dict(self.rules)
+
+
+def _language(text: str) -> str:
+    hanzi = [c for c in text[:3000] if "\u4e00" <= c <= "\u9fff"]
+    if not hanzi:
+        return "zh-Hans"
+    sample = "".join(hanzi)
+    changed = sum(a != b for a, b in zip(sample, to_simplified(sample)))
+    return "zh-Hant" if changed / len(sample) > 0.03 else "zh-Hans"
+
+
+def _lines(text: str) -> list[str]:
+    return [s for s in (line.strip(" \t\u3000\u00a0\u200b") for line in text.split("\n")) if s]
+
+
+def parse(data: bytes, filename: str, *, gazetteer: Gazetteer, vocabulary: Vocabulary,
+          tz: str = "Asia/Shanghai") -> ArticleDraft:
+    text, encoding = decode_bytes(data, filename)
+    html_title = None
+    if filename.lower().endswith(HTML_SUFFIXES) or text.lstrip()[:15].lower().startswith(("<!doctype html", "<html")):
+        text, html_title = html_to_text(text)
+    lines = _lines(text)
+    layout = Layout(lines=lines, keys=[to_simplified(line) for line in lines])
+    rules: dict[str, str] = {"encoding": encoding}
+
+    find_date_line(layout)
+    find_anchor(layout)
+    find_title(layout, html_title)
+    find_body(layout)
+    rules.update(title=layout.title_rule, body=f"start:{layout.body_start}/stop:{layout.stop_rule or 'end'}")
+
+    body_lines = [line for line, key in zip(lines[layout.body_start:layout.body_stop],
+                                             layout.keys[layout.body_start:layout.body_stop])
+                  if not P.BODY_NOISE.match(key)]
+    authors, rules["authors"] = metadata.authors(layout, body_lines)
+    if rules["authors"] == "trailing_parenthesis":
+        body_lines[-1] = P.TRAILING_AUTHOR.sub("", body_lines[-1]).rstrip()
+    source, rules["source"] = metadata.source(layout)
+    editors, rules["editors"] = metadata.editors(layout)
+    views, rules["views"] = metadata.views(layout)
+    url, rules["url"] = metadata.url(layout)
+
+    warnings = list(layout.warnings)
+    published_at, date_only = None, False
+    if layout.date_hit:
+        hit = layout.date_hit
+        published_at = hit.value.replace(tzinfo=ZoneInfo(tz))
+        date_only = not hit.has_time
+        rules["published_at"] = layout.date_rule
+    else:
+        warnings.append("no date found")
+        rules["published_at"] = "none"
+    if not source:
+        warnings.append("no source found")
+    body = "\n\n".join(body_lines)
+    if not body:
+        warnings.append("no body found")
+    elif body_lines[-1][-1] not in P.END_PUNCT:
+        warnings.append("body looks truncated")
+    elif len(body) < 80:
+        warnings.append("body is very short")
+
+    zones = [("title", to_simplified(layout.title)), ("source", to_simplified(source or ""))]
+    if body_lines:
+        zones.append(("lead", to_simplified(body_lines[0])))
+        zones.append(("body", to_simplified("\n".join(body_lines[1:]))))
+    credit = [layout.keys[i] for i in metadata.credit_lines(layout)[:3] if P.BODY_STOPS[3][1].search(layout.keys[i])]
+    zones += [("credit", c) for c in credit]
+    scores = score_regions(gazetteer, zones)
+    codes = choose_regions(gazetteer, scores, references=to_simplified(body))
+    rules["regions"] = "weighted_mentions" if codes else "none"
+    if not codes:
+        footer = [k for k in layout.keys[layout.body_stop:] if any(w in k for w in ("地址", "版权所有", "主办"))]
+        codes = choose_regions(gazetteer, score_regions(gazetteer, [("footer", f) for f in footer]), minimum=1.0)
+        if codes:
+            rules["regions"] = "site_footer"
+            warnings.append("region guessed from the site's footer")
+    # Places belong in regions, not tags.
+    tags = [t for t in extract_tags(layout.title, body, vocabulary, limit=8)
+            if t not in gazetteer.names and not FOREIGN.fullmatch(t)][:5]
+    rules["tags"] = "tfidf"
+    language = _language(body or text)
+    fingerprint = simhash(body or text)
+    return ArticleDraft(
+        filename=filename,
+        sha256=hashlib.sha256(data).hexdigest(),
+        encoding=encoding,
+        raw_text=text,
+        title=layout.title or (body_lines[0][:60] if body_lines else filename),
+        published_at=published_at,
+        date_only=date_only,
+        source=source,
+        authors=tuple(authors),
+        editors=tuple(editors),
+        views=views,
+        url=url,
+        language=language,
+        regions=tuple(gazetteer.path(c) for c in codes),
+        region_codes=tuple(codes),
+        tags=tuple(tags),
+        body=body,
+        summary=body_lines[0] if body_lines else "",
+        warnings=tuple(warnings),
+        rules=tuple(sorted(rules.items())),
+        fingerprint=fingerprint,
+        fingerprint_bands=bands(fingerprint),
+    )
+
+
+def draft_to_record(draft: ArticleDraft | None, *, file: str, status: str, error: str | None = None) -> dict:
+    """The JSON Lines record of `import_texts --json`: exactly these keys."""
+    if draft is None:
+        return {"file": file, "status": status, "error": error, "title": None, "published_at": None,
+                "source": None, "authors": [], "editors": [], "views": None, "url": None, "regions": [],
+                "tags": [], "language": None, "body": None, "warnings": []}
+    when = None
+    if draft.published_at:
+        when = draft.published_at.date().isoformat() if draft.date_only else draft.published_at.isoformat()
+    return {
+        "file": file, "status": status, "error": error, "title": draft.title, "published_at": when,
+        "source": draft.source, "authors": list(draft.authors), "editors": list(draft.editors),
+        "views": draft.views, "url": draft.url, "regions": list(draft.regions), "tags": list(draft.tags),
+        "language": draft.language, "body": draft.body, "warnings": list(draft.warnings),
+    }

@@ -1,0 +1,68 @@
+"""Keywords an editor would choose: TF-IDF over rjieba tokens with the IDF table jieba ships."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Mapping
+
+import rjieba
+
+from .script import to_simplified
+
+_STOP = set(
+    """工作 进行 加强 发展 我们 他们 你们 自己 一个 这个 那个 没有 就是 还是 已经 可以 以及 通过 开展 推进 推动 实现 坚持 提高
+    提升 全面 不断 进一步 积极 深入 相关 重要 问题 方面 情况 要求 有关 目前 表示 认为 成为 作为 同时 其中 这些 一些 更加 持续
+    如何 因为 所以 但是 如果 虽然 记者 编辑 来源 时间 发布 点击 阅读 今年 去年 明年 目前 近日 当天 日前 记者 报道 中国 国家
+    全国 地方 单位 部门 活动 会议 人员 同志 领导 组织 建设 管理 服务 社会 政治 经济 文化 群众 一定 一直 一起 之后 之前 以来
+    以上 以下 不是 只是 还有 这样 那样 这种 那种 什么 怎么 非常 比较 主要 需要 应该 能够 必须 根据 按照 对于 关于 为了 由于
+    目标 任务 措施 意见 方案 内容 水平 能力 作用 基础 机制 体系 质量 高质量 新时代 习近平 总书记 同志们 本站 本网 网站 页面
+    首页 正文 分享 打印 关闭 窗口 上一篇 下一篇 责任编辑 版权所有 有限公司 公司 一是 二是 三是 四是 五是""".split()
+)
+_WORD = re.compile(r"^[\u4e00-\u9fff]{2,8}$")
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Existing tag names, and synonyms an editor has mapped (党的建设 -> 党建)."""
+
+    tags: frozenset[str] = frozenset()
+    synonyms: Mapping[str, str] = field(default_factory=dict)
+
+    def canonical(self, name: str) -> str:
+        return self.synonyms.get(name, name)
+
+
+@lru_cache(maxsize=1)
+def _idf() -> tuple[dict[str, float], float]:
+    table: dict[str, float] = {}
+    text = resources.files("jieba.analyse").joinpath("idf.txt").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        word, _, value = line.partition(" ")
+        if value:
+            table[word] = float(value)
+    median = sorted(table.values())[len(table) // 2]
+    return table, median
+
+
+def extract_tags(title: str, body: str, vocabulary: Vocabulary, *, limit: int = 5) -> list[str]:
+    idf, median = _idf()
+    text = to_simplified(f"{title}\n{title}\n{body}")
+    counts = Counter(t for t in rjieba.cut(text) if _WORD.match(t) and t not in _STOP)
+    if not counts:
+        return []
+    total = sum(counts.values())
+    scores = {}
+    for word, n in counts.items():
+        score = n / total * idf.get(word, median)
+        canonical = vocabulary.canonical(word)
+        if canonical in vocabulary.tags:
+            score *= 2.0  # existing tags are preferred
+        scores[canonical] = max(scores.get(canonical, 0.0), score) + (scores.get(canonical, 0.0) if canonical != word else 0)
+    for phrase in vocabulary.tags:  # multi-word vocabulary terms found verbatim (全面从严治党)
+        if len(phrase) >= 4 and phrase not in scores and text.count(phrase) >= 2:
+            scores[phrase] = text.count(phrase) / total * median * 2
+    ranked = sorted(scores, key=lambda w: (-scores[w], w))
+    return [w for w in ranked if counts.get(w, 2) >= 2 or w in vocabulary.tags][:limit]

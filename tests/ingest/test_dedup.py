@@ -1,0 +1,31 @@
+from articles.ingest import parse
+from articles.ingest.dedup import bands, hamming, simhash
+from articles.ingest.script import to_traditional
+
+
+def test_simplified_and_traditional_reposts_with_other_boilerplate_are_near_duplicates(samples_dir, gazetteer, vocabulary):
+    original = (samples_dir / "001_72962b98874534b5.txt").read_text(encoding="utf-8")
+    first = parse(original.encode("utf-8"), "a.txt", gazetteer=gazetteer, vocabulary=vocabulary)
+    repost = "\n".join([
+        "首頁 | 新聞 | 評論 | 專題", "當前位置：首頁 > 理論 > 正文",
+        to_traditional(first.title), "2023-08-03 09:00 來源：學習時報",
+        to_traditional(first.body), "(責編:王五)", "相關閱讀", "版權所有 某某新聞網 Copyright 2024",
+    ])
+    second = parse(repost.encode("utf-8"), "b.txt", gazetteer=gazetteer, vocabulary=vocabulary)
+    assert second.language == "zh-Hant"
+    assert hamming(first.fingerprint, second.fingerprint) <= 3
+    assert set(first.fingerprint_bands) & set(second.fingerprint_bands)
+
+
+def test_unrelated_articles_are_far_apart(samples_dir, gazetteer, vocabulary):
+    drafts = [parse(p.read_bytes(), p.name, gazetteer=gazetteer, vocabulary=vocabulary)
+              for p in sorted(samples_dir.glob("web-0[0-2]*.txt")) if "gb18030" not in p.name]
+    for i, a in enumerate(drafts):
+        for b in drafts[i + 1:]:
+            assert hamming(a.fingerprint, b.fingerprint) > 10, (a.filename, b.filename)
+
+
+def test_fingerprint_fits_a_signed_bigint_and_bands_are_16_bit():
+    fp = simhash("抓基层、打基础，是我们党治国理政、管党治党的固本之策。" * 3)
+    assert -(2**63) <= fp < 2**63
+    assert all(0 <= b < 2**16 for b in bands(fp))

@@ -1,0 +1,45 @@
+from articles.ingest.gazetteer import read_divisions, short_name
+from articles.ingest.regions import Gazetteer, choose_regions, score_regions
+
+
+def test_short_names():
+    assert [short_name(n) for n in ["杭州市", "内蒙古自治区", "广西壮族自治区", "延边朝鲜族自治州", "香港特别行政区", "陵水黎族自治县"]] == [
+        "杭州", "内蒙古", "广西", "延边", "香港", "陵水"]
+
+
+def test_divisions_cover_every_province_level_unit():
+    regions, aliases = read_divisions()
+    provinces = [r for r in regions if r.level == "province"]
+    assert len(provinces) == 34
+    assert any(a.name == "昆山市" and a.region_code == "3205" for a in aliases)
+
+
+def paths(g, text, zone="title"):
+    return [g.path(c) for c in choose_regions(g, score_regions(g, [(zone, text)]))]
+
+
+def test_county_resolves_to_city(gazetteer):
+    assert paths(gazetteer, "第六届全国基层党建创新论坛在江苏昆山举办") == ["江苏省/苏州市"]
+    assert paths(gazetteer, "山东冠县女企业家苏银霞") == ["山东省/聊城市"]
+
+
+def test_municipality_district_resolves_to_municipality(gazetteer):
+    assert paths(gazetteer, "重庆渝中区推进基层治理") == ["重庆市"]
+
+
+def test_taiwan_district_resolves_to_city(gazetteer):
+    assert paths(gazetteer, "北市士林区葫芦街一处民宅") == ["台湾省/台北市"]
+
+
+def test_words_containing_place_characters_are_not_places(gazetteer):
+    assert paths(gazetteer, "中华人民共和国国家发展和改革委员会召开会议") == []
+
+
+def test_a_passing_mention_in_the_body_is_not_enough(gazetteer):
+    assert paths(gazetteer, "有代表提到香港。", zone="body") == []
+
+
+def test_from_rows_builds_the_same_gazetteer():
+    regions, aliases = read_divisions()
+    g = Gazetteer.from_rows(regions, aliases)
+    assert g.path("3301") == "浙江省/杭州市" and "杭州" in g.names

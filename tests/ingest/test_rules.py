@@ -1,0 +1,120 @@
+"""Each rule on real lines taken from the sample pages."""
+import pytest
+
+from articles.ingest import parse
+from articles.ingest import patterns as P
+
+
+def page(*lines):
+    return "\n".join(lines).encode("utf-8")
+
+
+BODY = "抓基层、打基础，是我们党治国理政、管党治党的固本之策。这是一段足够长的正文，用来测试规则是否正确。"
+
+
+@pytest.mark.parametrize(
+    "line, rule",
+    [
+        ("(责编:赵珊)", "credit_bracket"),
+        ("【编辑:乔宇】", "credit_bracket"),
+        ("[责任编辑:肖春芳]", "credit_bracket"),
+        ("编辑|禤志杰", "credit_label"),
+        ("作者︱春春", "credit_label"),
+        ("原标题：他晚于阿姆斯特朗登月 却是首个敢在月球喝酒", "credit_label"),
+        ("记者 刘涛", "reporter_line"),
+        ("新京报记者 彭冲 山东冠县报道", "reporter_line"),
+        ("(作者系浙江省杭州市委党校党史党建教研部副教授付文科)", "author_note"),
+        ("(中時 )", "outlet_credit"),
+        ("医技药剂党支部、药剂科供稿  摄影/张艳  编辑/苏芳", "credit_inline"),
+        ("《党建研究》2024年第1期", "journal_issue"),
+        ("#上吊 #自殺 #葫蘆 #北市 #士林區", "hashtags"),
+        ("如若转载,请注明出处:https://www.dawenbi.com/181730.html", "repost_notice"),
+        ("相关热词搜索:", "furniture"),
+        ("推荐阅读", "furniture"),
+        ("辽ICP备2021003851号-2 辽公网安备21010202000803", "disclaimer"),
+    ],
+)
+def test_body_stop_rules(line, rule):
+    assert next(name for name, rx in P.BODY_STOPS if rx.search(line)) == rule
+
+
+@pytest.mark.parametrize("line", ["一、从整体上领会把握习近平总书记关于党的建设的重要思想", "安宁疗护精细化",
+                                  "(一)党建质量过硬是巩固党的执政地位的必然要求"])
+def test_subheadings_are_not_stops(line):
+    assert not any(rx.search(line) for _, rx in P.BODY_STOPS)
+
+
+@pytest.mark.parametrize(
+    "meta, views",
+    [("来源:dgti 发布时间:2023-12-25 点击量:", None), ("发布时间:2024-03-01 21:52   阅读量:10614次", 10614),
+     ("时间：2019年10月31日 23:00  浏览：  33", 33)],
+)
+def test_views(meta, views, gazetteer, vocabulary):
+    draft = parse(page("推动基层党建全域提升全面提质", meta, BODY), "p.txt", gazetteer=gazetteer, vocabulary=vocabulary)
+    assert draft.views == views
+
+
+def test_views_with_mismatched_brackets_after_the_body(gazetteer, vocabulary):
+    draft = parse(page("补壹刀：别笑！18人的新八国联军今天成立了", "2020-06-05 20:35  叨叨姐 胡一刀 李小飞刀", BODY,
+                       "责编：薛艺磊", "阅读数(15878）"), "p.txt", gazetteer=gazetteer, vocabulary=vocabulary)
+    assert draft.views == 15878 and draft.editors == ("薛艺磊",)
+    assert draft.authors == ("叨叨姐", "胡一刀", "李小飞刀") and draft.source is None
+
+
+def test_source_beside_date_and_editor_in_brackets(gazetteer, vocabulary):
+    draft = parse(page("推动基层党建全域提升全面提质", "2023-08-02 11:19:26    学习时报", BODY, "(责编:赵珊)"),
+                  "p.txt", gazetteer=gazetteer, vocabulary=vocabulary)
+    assert draft.source == "学习时报" and draft.editors == ("赵珊",)
+    assert draft.published_at.isoformat() == "2023-08-02T11:19:26+08:00" and not draft.date_only
+
+
+def test_empty_author_glued_to_editor(gazetteer, vocabulary):
+    draft = parse(page("宇航员在太空中喝酒会怎么样？后果很严重",
+                       "2017-03-10 09:58:03来源：网易科学人作者：责任编辑：肖春芳", BODY, "作者︱春春"),
+                  "p.txt", gazetteer=gazetteer, vocabulary=vocabulary)
+    assert draft.source == "网易科学人" and draft.authors == ("春春",) and draft.editors == ("肖春芳",)
+
+
+def test_proofreader_and_late_source_list_are_ignored(gazetteer, vocabulary):
+    draft = parse(page("定了！广州南沙邮轮母港即将开通", "2019-08-13 14:07来源：澎湃新闻·澎湃号·政务", BODY,
+                       "编辑|禤志杰", "责编|陈梦莹", "校对|黄慧敏", "来源|广州参考、广州南沙发布、羊城晚报"),
+                  "p.txt", gazetteer=gazetteer, vocabulary=vocabulary)
+    assert draft.source == "澎湃新闻·澎湃号·政务" and draft.editors == ("禤志杰", "陈梦莹")
+
+
+def test_sites_today_date_loses_to_labelled_publish_time(gazetteer, vocabulary):
+    draft = parse(page("我们,不忘使命,为辽宁振兴添砖加瓦", "2024-11-22", "首页 -> 调查研究",
+                       "深入学习贯彻习近平总书记关于党的建设的重要思想", "发布时间:2024-03-01 21:52   阅读量:10614次", BODY),
+                  "p.txt", gazetteer=gazetteer, vocabulary=vocabulary)
+    assert draft.published_at.date().isoformat() == "2024-03-01"
+    assert draft.title == "深入学习贯彻习近平总书记关于党的建设的重要思想"
+
+
+def test_traditional_source_kept_as_written_language_detected(gazetteer, vocabulary):
+    draft = parse(page("新征程上砥礪奮進,廣東高品質黨建推動高品質發展", "发布时间:2023-02-10 | 信息来源:南方雜誌",
+                       "落實黨的二十大精神,辦好廣東的事情,關鍵在黨。廣東各地各部門旗幟鮮明講政治抓政治。"),
+                  "p.txt", gazetteer=gazetteer, vocabulary=vocabulary)
+    assert draft.source == "南方雜誌" and draft.language == "zh-Hant" and draft.date_only
+    assert draft.regions == ("广东省",)
+
+
+def test_reporter_line_after_body_gives_author(gazetteer, vocabulary):
+    draft = parse(page("居家养老有医靠 安宁疗护有温度", "来源：太原晚报 2021-11-25 16:26:07", BODY, "记者 刘涛", "最新动态"),
+                  "p.txt", gazetteer=gazetteer, vocabulary=vocabulary)
+    assert draft.authors == ("刘涛",) and draft.source == "太原晚报"
+
+
+def test_tags_map_synonyms_and_skip_filler(gazetteer, vocabulary):
+    body = "党的建设是根本。" * 5 + "基层党建工作要加强，乡村振兴要推进，进行工作。" * 4
+    draft = parse(page("以高质量党建促进乡村振兴", "来源：学习时报 2023-01-01", body), "p.txt",
+                  gazetteer=gazetteer, vocabulary=vocabulary)
+    assert "党建" in draft.tags and "党的建设" not in draft.tags
+    assert not {"工作", "进行", "加强"} & set(draft.tags)
+
+
+def test_date_printed_above_the_headline(gazetteer, vocabulary):
+    draft = parse(page("首页 > 新闻中心 > 正文", "发布时间：2022-02-13 04:22:18  来源：云南日报",
+                       "17种产品、1个园区入选国家绿色制造名单", BODY), "p.txt", gazetteer=gazetteer, vocabulary=vocabulary)
+    assert draft.title == "17种产品、1个园区入选国家绿色制造名单"
+    assert draft.rules_dict["title"] == "line_below_meta"
+    assert draft.body.startswith("抓基层")
