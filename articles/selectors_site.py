@@ -5,7 +5,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone as dt_timezone
 
 from django.core.cache import cache
-from django.db.models import Count, F, Q
+from django.db import connection
+from django.db.models import BooleanField, Count, ExpressionWrapper, F
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from taggit.models import Tag
 
@@ -49,19 +51,36 @@ class Cursor:
         return cls(article.published_at, article.pk)
 
 
-def _older_than(c: Cursor) -> Q:
-    # Order is published_at DESC NULLS LAST, id DESC.
-    if c.published_at is None:
-        return Q(published_at__isnull=True, pk__lt=c.pk)
-    return Q(published_at__lt=c.published_at) | Q(published_at=c.published_at, pk__lt=c.pk) | Q(
-        published_at__isnull=True
-    )
+def _row(op: str, c: Cursor):
+    """(published_at, id) <op> cursor as one row comparison, so the index bounds the scan (an OR would not)."""
+    table = Article._meta.db_table
+    sql = f"({table}.published_at, {table}.id) {op} (%s, %s)"
+    value = connection.ops.adapt_datetimefield_value(c.published_at)
+    return ExpressionWrapper(RawSQL(sql, [value, c.pk]), output_field=BooleanField())
 
 
-def _newer_than(c: Cursor) -> Q:
+def _oldest_first(qs):
+    return qs.order_by(F("published_at").asc(nulls_first=True), "pk")
+
+
+def older(qs, c: Cursor, n: int) -> list:
+    """Up to n rows after the cursor in newest-first order (dated rows first, then undated ones)."""
     if c.published_at is None:
-        return Q(published_at__isnull=False) | Q(published_at__isnull=True, pk__gt=c.pk)
-    return Q(published_at__gt=c.published_at) | Q(published_at=c.published_at, pk__gt=c.pk)
+        return list(qs.filter(published_at__isnull=True, pk__lt=c.pk).newest_first()[:n])
+    rows = list(qs.filter(_row("<", c)).newest_first()[:n])
+    if len(rows) < n:
+        rows += list(qs.filter(published_at__isnull=True).newest_first()[: n - len(rows)])
+    return rows
+
+
+def newer(qs, c: Cursor, n: int) -> list:
+    """Up to n rows before the cursor in newest-first order, nearest first."""
+    if c.published_at is not None:
+        return list(_oldest_first(qs.filter(_row(">", c)))[:n])
+    rows = list(_oldest_first(qs.filter(published_at__isnull=True, pk__gt=c.pk))[:n])
+    if len(rows) < n:
+        rows += list(_oldest_first(qs.filter(published_at__isnull=False))[: n - len(rows)])
+    return rows
 
 
 @dataclass
@@ -72,21 +91,18 @@ class Page:
 
 
 def keyset_page(queryset, *, before: str | None = None, after: str | None = None, per_page: int = PER_PAGE) -> Page:
-    """One page of a newest-first list in one query (plus prefetches), whatever the depth."""
-    qs = queryset.for_listing()
+    """One page of a newest-first list in a bounded number of queries, whatever the depth."""
+    # Cards show region names only, so regions' parents are not fetched (for_listing() does).
+    qs = queryset.select_related("source").prefetch_related("regions", "tags").defer("raw_text", "body", "extraction")
     after_c = Cursor.decode(after)
     before_c = None if after_c else Cursor.decode(before)
     if after_c:
-        rows = list(
-            qs.filter(_newer_than(after_c)).order_by(F("published_at").asc(nulls_first=True), "pk")[: per_page + 1]
-        )
+        rows = newer(qs, after_c, per_page + 1)
         has_newer = len(rows) > per_page
         items = list(reversed(rows[:per_page]))
         has_older = True
     else:
-        if before_c:
-            qs = qs.filter(_older_than(before_c))
-        rows = list(qs.newest_first()[: per_page + 1])
+        rows = older(qs, before_c, per_page + 1) if before_c else list(qs.newest_first()[: per_page + 1])
         has_older = len(rows) > per_page
         items = rows[:per_page]
         has_newer = before_c is not None
@@ -178,9 +194,9 @@ def neighbours(article) -> tuple:
     """(newer, older) public articles next to this one in the newest-first order."""
     cursor = Cursor.of(article)
     base = public_articles().only("id", "title", "published_at")
-    older = base.filter(_older_than(cursor)).newest_first().first()
-    newer = base.filter(_newer_than(cursor)).order_by(F("published_at").asc(nulls_first=True), "pk").first()
-    return newer, older
+    older_rows = older(base, cursor, 1)
+    newer_rows = newer(base, cursor, 1)
+    return (newer_rows[0] if newer_rows else None), (older_rows[0] if older_rows else None)
 
 
 def related_articles(article, limit: int = 5) -> list:

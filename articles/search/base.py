@@ -9,7 +9,7 @@ from articles.models import Article, SearchDocument, Status, TaggedArticle
 from .query import ParsedQuery, SearchFilters, SearchHits
 
 # Relevance is computed over at most this many of the newest matches: keeps every search bounded.
-CANDIDATE_LIMIT = 1000
+CANDIDATE_LIMIT = 500
 
 
 class SearchBackend:

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from articles.ingest.script import to_simplified
 from articles.models import Article, Region, Status
 
 from .samples import load_expected, make_article
@@ -84,15 +85,15 @@ def test_region_pages_include_cities(client, samples):
 
 def test_tag_source_and_archive_lists(client, samples):
     html = client.get("/tags/党建/").content.decode()
-    assert samples[HANS].title in html and samples[HANT].title in html
+    assert samples[HANS].title in html and to_simplified(samples[HANT].title) in html
     assert samples["web-024.txt"].title not in html
     assert client.get("/tags/不存在/").status_code == 404
     html = client.get(samples[HANS].source.get_absolute_url()).content.decode()
-    assert samples[HANS].title in html and samples[HANT].title not in html
+    assert samples[HANS].title in html and to_simplified(samples[HANT].title) not in html
     html = client.get("/archive/2023/").content.decode()
     assert samples[HANS].title in html and samples["web-024.txt"].title not in html
     html = client.get("/archive/2023/08/").content.decode()
-    assert samples[HANS].title in html and samples[HANT].title not in html
+    assert samples[HANS].title in html and to_simplified(samples[HANT].title) not in html
     assert client.get("/archive/2023/13/").status_code == 404
     assert "党建" in client.get("/tags/").content.decode()
 
@@ -136,12 +137,26 @@ def test_script_switch(client, samples):
     assert response.status_code == 302 and unquote(response["Location"]) == "/tags/党建/"
     html = client.get("/tags/党建/").content.decode()
     assert '<html lang="zh-Hant">' in html
+    assert ">简体</a>" in html  # the switch names the other script in that script
     assert "推動基層黨建全域提升全面提質" in html  # shown in 繁體
     assert 'href="/tags/%E5%85%9A%E5%BB%BA/"' in html or 'href="/tags/党建/"' in html  # URLs untouched
     assert Article.objects.get(pk=samples[HANS].pk).title == "推动基层党建全域提升全面提质"  # stored as written
     assert client.get("/script/", {"to": "hans", "next": "https://evil.example/"})["Location"] == "/"
     html = client.get("/").content.decode()
     assert '<html lang="zh-Hans">' in html and "推动基层党建全域提升全面提质" in html
+    # 简体 display shows 繁體 articles in 简体 too; the database keeps what the page wrote.
+    html = client.get(samples[HANT].get_absolute_url()).content.decode()
+    assert "新征程上砥砺奋进,广东高品质党建推动高品质发展" in html
+    assert Article.objects.get(pk=samples[HANT].pk).title == "新征程上砥礪奮進,廣東高品質黨建推動高品質發展"
+
+
+def test_script_conversion_leaves_markup_alone():
+    from articles.views.script import convert_html
+
+    html = '<a href="/tags/党建/" title="党建">党建</a><input value="发展">发展<p>\uffff国</p>'
+    assert convert_html(html) == '<a href="/tags/党建/" title="党建">黨建</a><input value="发展">發展<p>\uffff國</p>'
+    assert convert_html("<b>黨建</b>發展", "hans") == "<b>党建</b>发展"
+    assert convert_html('<a data-keep-script href="/script/">繁體</a>', "hans") == '<a data-keep-script href="/script/">繁體</a>'
 
 
 def test_404_page_is_styled(client, db):

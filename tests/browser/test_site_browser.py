@@ -1,0 +1,100 @@
+"""Headless Chromium reads the site as a visitor would: no JavaScript needed, nothing overflows."""
+from pathlib import Path
+
+import pytest
+
+from articles.ingest.script import to_traditional
+from tests.site.samples import make_samples
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run"]
+SHOTS = Path(__file__).resolve().parents[1] / "screenshots"
+WIDTHS = {"desktop": 1280, "phone": 390}
+
+pytestmark = [
+    pytest.mark.browser,
+    # Committed data for the server thread; serialized_rollback restores the regions afterwards.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    # Playwright's sync API runs an event loop; the ORM would refuse to run beside it.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium is not installed: apt-get install -y chromium fonts-wqy-microhei")
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def _check(page, name, width):
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{name} at {width}px overflows by {overflow}px"
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"site-{name}-{width}.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / f"site-{name}-{width}-top.png"))
+
+
+@pytest.mark.parametrize("device", WIDTHS)
+def test_visitor_browses_searches_and_reads(live_server, browser, device):
+    samples = make_samples()
+    width = WIDTHS[device]
+    context = browser.new_context(viewport={"width": width, "height": 900}, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    assert page.locator("html").get_attribute("lang") == "zh-Hans"
+    assert page.get_by_role("heading", name="最新文章").is_visible()
+    _check(page, "home", width)
+
+    # Browse: region index -> a province -> one of its cities.
+    page.get_by_role("link", name="地区", exact=True).click()
+    page.get_by_role("link", name="浙江省").first.click()
+    assert page.locator("h1").inner_text() == "浙江省"
+    assert page.get_by_text(samples["001_72962b98874534b5.txt"].title).is_visible()
+    _check(page, "province", width)
+    page.locator("section[aria-labelledby=cities-title] a", has_text="杭州市").click()
+    assert "杭州市" in page.locator("h1").inner_text()
+    assert page.get_by_text(samples["001_72962b98874534b5.txt"].title).is_visible()
+
+    # A tag, from the article card.
+    page.locator(".cards .chip", has_text="党建").first.click()
+    assert page.locator("h1").inner_text() == "标签：党建"
+    _check(page, "tag", width)
+
+    # Search in 简体, find the 繁體 article, with the match highlighted.
+    page.fill("#site-q", "高品质党建")
+    page.locator("header form button").click()
+    hant_title = samples["004_834f884de4a1454c.txt"].title
+    # 简体 display shows the 繁體 article in 简体; its stored title stays 繁體 (checked after switching).
+    result = page.locator(".results .card-title a", has_text="砥砺奋进")
+    assert result.count() == 1
+    assert page.locator(".results mark").count() > 0
+    _check(page, "search", width)
+
+    # Switch the display to 繁體: a plain link, remembered in a cookie.
+    page.locator("a.script-switch").click()
+    assert page.locator("html").get_attribute("lang") == "zh-Hant"
+    assert page.locator("h1").inner_text() == "搜索" or "搜" in page.locator("h1").inner_text()
+    assert "找到" in page.locator(".result-count").inner_text()
+    _check(page, "search-hant", width)
+
+    # Read the article.
+    page.locator(".results .card-title a").first.click()
+    assert page.locator("article h1").inner_text() == to_traditional(hant_title)
+    assert page.locator("article .body p").count() > 3
+    assert page.locator("html").get_attribute("lang") == "zh-Hant"
+    _check(page, "article-hant", width)
+
+    # And back to 简体 on a 简体 article: text shown in 繁體 while the cookie says so.
+    page.goto(live_server.url + samples["001_72962b98874534b5.txt"].get_absolute_url())
+    assert page.locator("article h1").inner_text() == "推動基層黨建全域提升全面提質"
+    page.locator("a.script-switch").click()
+    assert page.locator("article h1").inner_text() == "推动基层党建全域提升全面提质"
+    _check(page, "article", width)
+    context.close()
