@@ -142,3 +142,59 @@ def article_upsert_from_draft(*, draft: ArticleDraft, status: str = Status.DRAFT
 
 def region_id_map() -> dict[str, int]:
     return dict(Region.objects.values_list("code", "id"))
+
+
+def article_reprocess(*, article: Article, gazetteer, vocabulary, sources: SourceResolver,
+                      region_ids: dict[str, int], user=None) -> bool:
+    """Re-run extraction on the stored raw text; fields an editor changed are left alone.
+
+    Returns whether anything changed. The raw bytes' sha256 stays: it names what was imported.
+    """
+    from articles.ingest import IngestError, parse
+
+    if not article.raw_text:
+        return False
+    try:
+        draft = parse(article.raw_text.encode("utf-8"), article.file_name or f"article-{article.pk}.txt",
+                      gazetteer=gazetteer, vocabulary=vocabulary)
+    except IngestError:
+        return False
+    skip = set(article.edited_fields)
+    before = {f: getattr(article, f) for f in ("title", "body", "published_at", "source_id", "authors", "editors",
+                                                "views", "url", "language", "warnings")}
+    before_regions = set(article.regions.values_list("id", flat=True))
+    before_tags = set(article.tags.values_list("name", flat=True))
+    encoding = article.encoding
+    regions, tags = apply_draft(article, draft, source=None if "source" in skip else sources.resolve(draft.source),
+                                skip=skip)
+    article.encoding = encoding or draft.encoding  # the text is re-read as UTF-8; keep the original bytes' encoding
+    article.extraction["encoding"] = article.encoding
+    after = {f: getattr(article, f) for f in before}
+    changed = (before != after or (regions is not None and {region_ids.get(c) for c in regions} != before_regions)
+               or (tags is not None and set(tags) != before_tags))
+    if changed:
+        if user is not None:
+            article._history_user = user
+        article._change_reason = "重新抽取"
+        article.save()
+        set_relations(article, regions, tags, region_ids)
+    return changed
+
+
+def articles_reprocess(*, queryset, user=None, batch_size: int = 200) -> tuple[int, int]:
+    """Reprocess many articles; returns (seen, changed)."""
+    from django.db import transaction
+
+    from articles import selectors
+
+    gazetteer, vocabulary = selectors.build_gazetteer(), selectors.build_vocabulary()
+    sources, region_ids = SourceResolver(selectors.source_index()), region_id_map()
+    seen = changed = 0
+    ids = list(queryset.values_list("pk", flat=True))
+    for start in range(0, len(ids), batch_size):
+        with transaction.atomic():
+            for article in Article.objects.filter(pk__in=ids[start:start + batch_size]):
+                seen += 1
+                changed += article_reprocess(article=article, gazetteer=gazetteer, vocabulary=vocabulary,
+                                             sources=sources, region_ids=region_ids, user=user)
+    return seen, changed
