@@ -27,7 +27,13 @@ from articles.models import Article, ImportBatch, ImportRecord, Status
 from articles.search import rebuild_index
 from articles.signals import indexing_suspended
 
-from .articles import SourceResolver, article_upsert_from_draft, find_near_duplicate, region_id_map
+from .articles import (
+    SourceResolver,
+    article_upsert_from_draft,
+    articles_create_from_drafts,
+    find_near_duplicate,
+    region_id_map,
+)
 from .inputs import InputRef, Limits, ReadRefused, gather, read
 from .workflow import ensure_can_set_status
 
@@ -124,11 +130,15 @@ def ingest_paths(*, paths: list[str | Path], status: str = Status.DRAFT, source_
         _init_worker(rows, vocabulary)
     zips: dict[Path, zipfile.ZipFile] = {}
     try:
+        # Parse chunk k+1 in the worker processes while chunk k is being written.
+        pending = None
         for chunk in _chunks(refs, chunk_size):
-            for outcome in _process_chunk(chunk, limits, zips, pool, writer):
-                summary.counts[outcome.status] += 1
-                if on_file:
-                    on_file(outcome)
+            prepared = _prepare_chunk(chunk, limits, zips, pool, writer)
+            if pending is not None:
+                _report(_finish_chunk(*pending, writer), summary, on_file)
+            pending = (chunk, prepared)
+        if pending is not None:
+            _report(_finish_chunk(*pending, writer), summary, on_file)
     finally:
         for zf in zips.values():
             zf.close()
@@ -143,7 +153,15 @@ def ingest_paths(*, paths: list[str | Path], status: str = Status.DRAFT, source_
     return summary
 
 
-def _process_chunk(chunk: list[InputRef], limits, zips, pool, writer: "_Writer") -> list[FileOutcome]:
+def _report(outcomes, summary: ImportSummary, on_file) -> None:
+    for outcome in outcomes:
+        summary.counts[outcome.status] += 1
+        if on_file:
+            on_file(outcome)
+
+
+def _prepare_chunk(chunk: list[InputRef], limits, zips, pool, writer: "_Writer"):
+    """Read a chunk, drop bytes already imported, and start parsing the rest."""
     outcomes: dict[str, FileOutcome] = {}
     jobs: list[tuple[str, bytes]] = []
     hashes: dict[str, str] = {}
@@ -163,14 +181,20 @@ def _process_chunk(chunk: list[InputRef], limits, zips, pool, writer: "_Writer")
             outcomes[name] = FileOutcome(name, "unchanged", article_id=known[hashes[name]])
         else:
             to_parse.append((name, data))
-    parsed = pool.map(_parse_job, to_parse, chunksize=8) if pool else map(_parse_job, to_parse)
+    parsed = [pool.submit(_parse_job, job) for job in to_parse] if pool else to_parse
+    return outcomes, parsed, hashes
+
+
+def _finish_chunk(chunk: list[InputRef], prepared, writer: "_Writer") -> list[FileOutcome]:
+    outcomes, parsed, hashes = prepared
+    results = [f.result() for f in parsed] if parsed and hasattr(parsed[0], "result") else map(_parse_job, parsed)
     drafts = []
-    for name, draft, error in parsed:
+    for name, draft, error in results:
         if draft is None:
             outcomes[name] = FileOutcome(name, "error", error)
         else:
             drafts.append(draft)
-    for outcome in writer.write(drafts, [o for o in outcomes.values()], hashes):
+    for outcome in writer.write(drafts, list(outcomes.values()), hashes):
         outcomes[outcome.file] = outcome
     return [outcomes[ref.name] for ref in chunk]
 
@@ -185,10 +209,8 @@ class _Writer:
     def write(self, drafts: list[ArticleDraft], others: list[FileOutcome], hashes: dict[str, str]) -> list[FileOutcome]:
         if self.dry_run:
             return [self._preview(d) for d in drafts]
-        results = []
         with indexing_suspended(), transaction.atomic():
-            for draft in drafts:
-                results.append(self._write_one(draft))
+            results = self._write_many(drafts)
             ImportRecord.objects.bulk_create([
                 ImportRecord(batch=self.batch, file_name=o.file[:1000], sha256=hashes.get(o.file, ""), status=o.status,
                              error=o.error or "", article_id=o.article_id) for o in others
@@ -208,6 +230,21 @@ class _Writer:
         original = find_near_duplicate(draft)
         return FileOutcome(draft.filename, "duplicate" if original else "new", draft=draft,
                            duplicate_of_id=original.pk if original else None)
+
+    def _write_many(self, drafts: list[ArticleDraft]) -> list[FileOutcome]:
+        """All drafts of a chunk in bulk; if the database refuses any, fall back to one by one."""
+        try:
+            with transaction.atomic():
+                results = articles_create_from_drafts(
+                    drafts=drafts, status=self.status, sources=self.sources, region_ids=self.region_ids,
+                    source_override=self.source_override, user=self.user, batch=self.batch)
+        except (IntegrityError, DatabaseError) as exc:
+            logger.info("bulk write refused (%s); writing one by one", exc)
+            self.sources = SourceResolver(selectors.source_index())  # sources made in the rolled-back savepoint
+            return [self._write_one(d) for d in drafts]
+        return [FileOutcome(d.filename, r.status, draft=d, article_id=r.article.pk,
+                            duplicate_of_id=r.duplicate_of.pk if r.duplicate_of else None)
+                for d, r in zip(drafts, results)]
 
     def _write_one(self, draft: ArticleDraft) -> FileOutcome:
         try:

@@ -163,22 +163,25 @@ def test_forced_source(pages):
 
 def test_a_crash_midway_leaves_whole_articles_and_a_rerun_completes(pages, monkeypatch):
     from articles.services import articles as writer
+    from articles.services.imports import ingest_paths
 
-    real = writer.set_relations
+    real = writer.tag_ids_for
     calls = {"n": 0}
 
-    def failing(*args, **kwargs):
+    def killed_on_second_chunk(names):
         calls["n"] += 1
-        if calls["n"] == 3:
+        if calls["n"] == 2:
             raise KeyboardInterrupt("killed")
-        return real(*args, **kwargs)
+        return real(names)
 
-    monkeypatch.setattr(writer, "set_relations", failing)
+    monkeypatch.setattr(writer, "tag_ids_for", killed_on_second_chunk)
     with pytest.raises(KeyboardInterrupt):
-        call_command("import_texts", str(pages), stdout=io.StringIO(), stderr=io.StringIO())
-    # The chunk's transaction rolled back: no article without its regions, tags and ledger row.
-    assert Article.objects.count() == ImportRecord.objects.exclude(status="error").count()
-    monkeypatch.setattr(writer, "set_relations", real)
-    code, out, _ = run(pages)
+        ingest_paths(paths=[pages], chunk_size=2)
+    # The first chunk is committed whole; the killed chunk left nothing behind.
+    assert Article.objects.count() == 2
+    for article in Article.objects.all():
+        assert article.tags.exists() and article.import_records.exists() and article.status_changes.exists()
+    monkeypatch.setattr(writer, "tag_ids_for", real)
+    code, out, _ = run(pages, "--json")
     assert code == 0 and Article.objects.count() == 5
-    assert all(a.import_records.exists() for a in Article.objects.all())
+    assert sorted(r["status"] for r in records(out)) == ["new"] * 3 + ["unchanged"] * 2
