@@ -222,9 +222,45 @@ def tag_ids_for(names: set[str]) -> dict[str, int]:
     return found
 
 
+def near_duplicates_for(drafts: list[ArticleDraft]) -> dict[str, Article]:
+    """find_near_duplicate for a whole chunk in one indexed query (sha256 -> earliest original)."""
+    if not drafts:
+        return {}
+    cond = Q()
+    for i in range(4):
+        cond |= Q(**{f"fp_band{i}__in": {d.fingerprint_bands[i] for d in drafts}})
+    candidates = list(Article.objects.filter(cond).exclude(fingerprint__isnull=True).order_by("id")
+                      .only("id", "fingerprint", "duplicate_of_id", "title"))
+    limit = getattr(settings, "GAOKU_NEAR_DUPLICATE_DISTANCE", 3)
+    found = {}
+    for draft in drafts:
+        for article in candidates:
+            if hamming(article.fingerprint, draft.fingerprint) <= limit:
+                found[draft.sha256] = Article(pk=article.duplicate_of_id) if article.duplicate_of_id else article
+                break
+    return found
+
+
+def _search_documents(fresh, search_tokens, region_names: dict[str, tuple[str, str]]):
+    from articles.ingest.segment import segment
+    from articles.models import SearchDocument
+
+    docs = []
+    for _, draft, article in fresh:
+        title, body = search_tokens[draft.filename]
+        meta = [draft.source or "", *draft.tags, *draft.authors]
+        for code in draft.region_codes:
+            meta += region_names.get(code, ())
+        docs.append(SearchDocument(article_id=article.pk, title=title, body=body,
+                                   meta=" ".join(segment(" ".join(m for m in meta if m))),
+                                   published_at=article.published_at, is_public=article.is_public))
+    SearchDocument.objects.bulk_create(docs)
+
+
 def articles_create_from_drafts(*, drafts: list[ArticleDraft], status: str, sources: SourceResolver,
                                 region_ids: dict[str, int], source_override: str | None = None, user=None,
-                                batch=None) -> list[UpsertResult]:
+                                batch=None, search_tokens: dict | None = None,
+                                indexed: set | None = None) -> list[UpsertResult]:
     """Bulk path for new pages: a handful of queries per chunk instead of dozens per article.
 
     The caller owns the transaction. Pages whose URL is already known take the one-by-one path.
@@ -239,12 +275,13 @@ def articles_create_from_drafts(*, drafts: list[ArticleDraft], status: str, sour
     chunk_prints: list[tuple[int, Article]] = []
     limit = getattr(settings, "GAOKU_NEAR_DUPLICATE_DISTANCE", 3)
     urls = {d.url for d in drafts if d.url}
+    originals = near_duplicates_for(drafts)
     known_urls = set(Article.objects.filter(url__in=urls).values_list("url", flat=True)) if urls else set()
     for i, draft in enumerate(drafts):
         if draft.sha256 in seen_sha or (draft.url and draft.url in known_urls):
             continue  # identical bytes twice in one chunk, or an update: handled one by one below
         seen_sha[draft.sha256] = i
-        original = find_near_duplicate(draft)
+        original = originals.get(draft.sha256)
         if original is None:
             original = next((a for fp, a in chunk_prints if hamming(fp, draft.fingerprint) <= limit), None)
         article = Article(raw_sha256=draft.sha256, file_name=draft.filename[:1000])
@@ -284,6 +321,12 @@ def articles_create_from_drafts(*, drafts: list[ArticleDraft], status: str, sour
         records.append(ImportRecord(batch=batch, file_name=draft.filename[:1000], sha256=draft.sha256,
                                     status=status_name, article=article))
     ImportRecord.objects.bulk_create(records)
+    if search_tokens is not None and fresh:
+        names = {r.code: (r.name, r.short_name) for r in Region.objects.filter(
+            code__in={c for _, d, _ in fresh for c in d.region_codes})}
+        _search_documents(fresh, search_tokens, names)
+        if indexed is not None:
+            indexed.update(a.pk for _, _, a in fresh)
     for i, draft in enumerate(drafts):
         if results[i] is None:
             results[i] = article_upsert_from_draft(draft=draft, status=status, sources=sources, region_ids=region_ids,

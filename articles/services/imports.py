@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from articles import selectors
 from articles.ingest import ArticleDraft, Gazetteer, IngestError, Vocabulary, parse
+from articles.ingest.segment import segment
 from articles.models import Article, ImportBatch, ImportRecord, Status
 from articles.search import rebuild_index
 from articles.signals import indexing_suspended
@@ -87,14 +88,16 @@ def _init_worker(rows, vocabulary: Vocabulary) -> None:
     _worker["vocabulary"] = vocabulary
 
 
-def _parse_job(job: tuple[str, bytes]) -> tuple[str, ArticleDraft | None, str | None]:
+def _parse_job(job: tuple[str, bytes]) -> tuple[str, ArticleDraft | None, str | None, tuple[str, str] | None]:
+    """Parse one page in a worker, and segment its title and body for the search index there too."""
     name, data = job
     try:
-        return name, parse(data, name, gazetteer=_worker["gazetteer"], vocabulary=_worker["vocabulary"]), None
+        draft = parse(data, name, gazetteer=_worker["gazetteer"], vocabulary=_worker["vocabulary"])
     except IngestError as exc:
-        return name, None, str(exc)
+        return name, None, str(exc), None
     except RecursionError as exc:  # pathological nesting in saved HTML
-        return name, None, f"{name}: page too deeply nested to read ({exc})"
+        return name, None, f"{name}: page too deeply nested to read ({exc})", None
+    return name, draft, None, (" ".join(segment(draft.title)), " ".join(segment(draft.body)))
 
 
 def _chunks(items: list, size: int) -> Iterable[list]:
@@ -188,13 +191,14 @@ def _prepare_chunk(chunk: list[InputRef], limits, zips, pool, writer: "_Writer")
 def _finish_chunk(chunk: list[InputRef], prepared, writer: "_Writer") -> list[FileOutcome]:
     outcomes, parsed, hashes = prepared
     results = [f.result() for f in parsed] if parsed and hasattr(parsed[0], "result") else map(_parse_job, parsed)
-    drafts = []
-    for name, draft, error in results:
+    drafts, tokens = [], {}
+    for name, draft, error, draft_tokens in results:
         if draft is None:
             outcomes[name] = FileOutcome(name, "error", error)
         else:
             drafts.append(draft)
-    for outcome in writer.write(drafts, list(outcomes.values()), hashes):
+            tokens[name] = draft_tokens
+    for outcome in writer.write(drafts, list(outcomes.values()), hashes, tokens):
         outcomes[outcome.file] = outcome
     return [outcomes[ref.name] for ref in chunk]
 
@@ -206,16 +210,18 @@ class _Writer:
         self.sources = SourceResolver(selectors.source_index())
         self.region_ids = region_id_map()
 
-    def write(self, drafts: list[ArticleDraft], others: list[FileOutcome], hashes: dict[str, str]) -> list[FileOutcome]:
+    def write(self, drafts: list[ArticleDraft], others: list[FileOutcome], hashes: dict[str, str],
+              tokens: dict[str, tuple[str, str]]) -> list[FileOutcome]:
         if self.dry_run:
             return [self._preview(d) for d in drafts]
         with indexing_suspended(), transaction.atomic():
-            results = self._write_many(drafts)
+            results, indexed = self._write_many(drafts, tokens)
             ImportRecord.objects.bulk_create([
                 ImportRecord(batch=self.batch, file_name=o.file[:1000], sha256=hashes.get(o.file, ""), status=o.status,
                              error=o.error or "", article_id=o.article_id) for o in others
             ])
-            written = [r.article_id for r in results if r.status in ("new", "updated", "duplicate")]
+            written = [r.article_id for r in results
+                       if r.status in ("new", "updated", "duplicate") and r.article_id not in indexed]
             if written:
                 rebuild_index(queryset=Article.objects.filter(pk__in=written))
             if self.batch is not None:
@@ -231,20 +237,22 @@ class _Writer:
         return FileOutcome(draft.filename, "duplicate" if original else "new", draft=draft,
                            duplicate_of_id=original.pk if original else None)
 
-    def _write_many(self, drafts: list[ArticleDraft]) -> list[FileOutcome]:
+    def _write_many(self, drafts: list[ArticleDraft], tokens) -> tuple[list[FileOutcome], set[int]]:
         """All drafts of a chunk in bulk; if the database refuses any, fall back to one by one."""
+        indexed: set[int] = set()
         try:
             with transaction.atomic():
                 results = articles_create_from_drafts(
                     drafts=drafts, status=self.status, sources=self.sources, region_ids=self.region_ids,
-                    source_override=self.source_override, user=self.user, batch=self.batch)
+                    source_override=self.source_override, user=self.user, batch=self.batch,
+                    search_tokens=tokens, indexed=indexed)
         except (IntegrityError, DatabaseError) as exc:
             logger.info("bulk write refused (%s); writing one by one", exc)
             self.sources = SourceResolver(selectors.source_index())  # sources made in the rolled-back savepoint
-            return [self._write_one(d) for d in drafts]
+            return [self._write_one(d) for d in drafts], set()
         return [FileOutcome(d.filename, r.status, draft=d, article_id=r.article.pk,
                             duplicate_of_id=r.duplicate_of.pk if r.duplicate_of else None)
-                for d, r in zip(drafts, results)]
+                for d, r in zip(drafts, results)], indexed
 
     def _write_one(self, draft: ArticleDraft) -> FileOutcome:
         try:
