@@ -20,7 +20,7 @@ migrate: install
 
 # Imports the page texts in fixtures/pages, publishes them, creates the admin login and prints it.
 demo: migrate
-	$(BIN)/python manage.py setup_demo
+	$(BIN)/python manage.py setup_demo --addr $(ADDR)
 
 # Serves the site and runs the background import worker beside it; Ctrl-C stops both.
 run: demo

@@ -5,7 +5,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
+import importlib.util
+from pathlib import Path
 from typing import Mapping
 
 import rjieba
@@ -37,12 +38,15 @@ class Vocabulary:
 
 @lru_cache(maxsize=1)
 def _idf() -> tuple[dict[str, float], float]:
+    # Locate jieba's IDF table without importing jieba (its import loads models we do not need).
+    spec = importlib.util.find_spec("jieba")
+    path = Path(spec.origin).parent / "analyse" / "idf.txt"
     table: dict[str, float] = {}
-    text = resources.files("jieba.analyse").joinpath("idf.txt").read_text(encoding="utf-8")
-    for line in text.splitlines():
-        word, _, value = line.partition(" ")
-        if value:
-            table[word] = float(value)
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            word, _, value = line.partition(" ")
+            if value and len(word) >= 2:
+                table[word] = float(value)
     median = sorted(table.values())[len(table) // 2]
     return table, median
 

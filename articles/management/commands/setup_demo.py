@@ -14,15 +14,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--username", default="admin")
+        parser.add_argument("--addr", default="127.0.0.1:8000", help="where the site will be served")
 
-    def handle(self, *args, username, **options):
+    def handle(self, *args, username, addr, **options):
         pages = Path(settings.BASE_DIR) / "fixtures" / "pages"
         call_command("import_texts", str(pages), status="published", stdout=self.stdout, stderr=self.stderr)
         password = self._ensure_admin(username)
         self.stdout.write(
             self.style.SUCCESS(
-                "\n稿库 is ready: http://127.0.0.1:8000/\n"
-                f"Admin: http://127.0.0.1:8000/admin/  username: {username}  password: {password}\n"
+                f"\n稿库 is ready: http://{addr}/\n"
+                f"Admin: http://{addr}/admin/  username: {username}  password: {password}\n"
             )
         )
 

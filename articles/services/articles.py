@@ -1,0 +1,335 @@
+"""The one write path from an ArticleDraft to an Article (used by the importer and reprocess)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils.text import slugify
+
+from articles.ingest import ArticleDraft
+from articles.ingest.dedup import hamming
+from articles.ingest.script import normalize_key, to_simplified
+from articles.models import Article, ImportRecord, Region, Source, Status, StatusChange
+
+# Fields the importer fills and an editor may correct; reprocess never overwrites edited ones.
+DRAFT_FIELDS = ("title", "body", "summary", "published_at", "date_only", "source", "authors", "editors", "views",
+                "url", "language", "regions", "tags")
+
+
+@dataclass
+class UpsertResult:
+    status: str  # new | updated | unchanged | duplicate
+    article: Article | None
+    duplicate_of: Article | None = None
+
+
+class SourceResolver:
+    """Finds a Source by any spelling (南方雜誌 == 南方杂志); creates missing ones in simplified form."""
+
+    def __init__(self, index: dict[str, int]):
+        self.index = index
+
+    def resolve(self, name: str | None) -> Source | None:
+        if not name:
+            return None
+        key = normalize_key(name)
+        pk = self.index.get(key)
+        if pk is not None:
+            return Source(pk=pk)
+        simplified = to_simplified(name.strip())
+        source = Source.objects.filter(name=simplified).first()
+        if source is None:
+            source = Source(name=simplified, aliases=[name] if name != simplified else [])
+            source.slug = _unique_slug(simplified)
+            source.save()
+        elif name != simplified and name not in source.aliases:
+            source.aliases = [*source.aliases, name]
+            source.save(update_fields=["aliases"])
+        self.index[key] = source.pk
+        return source
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name, allow_unicode=True)[:190] or "source"
+    slug, n = base, 2
+    while Source.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def find_near_duplicate(draft: ArticleDraft, *, exclude_pk: int | None = None) -> Article | None:
+    """The earliest article whose fingerprint is within the configured Hamming distance.
+
+    Candidates come from four indexed band lookups, never a scan of the table.
+    """
+    b = draft.fingerprint_bands
+    candidates = (
+        Article.objects.filter(Q(fp_band0=b[0]) | Q(fp_band1=b[1]) | Q(fp_band2=b[2]) | Q(fp_band3=b[3]))
+        .exclude(fingerprint__isnull=True)
+        .order_by("id")
+        .only("id", "fingerprint", "duplicate_of_id", "title")[:200]
+    )
+    limit = getattr(settings, "GAOKU_NEAR_DUPLICATE_DISTANCE", 3)
+    for article in candidates:
+        if article.pk != exclude_pk and hamming(article.fingerprint, draft.fingerprint) <= limit:
+            return Article.objects.get(pk=article.duplicate_of_id) if article.duplicate_of_id else article
+    return None
+
+
+def apply_draft(article: Article, draft: ArticleDraft, *, source: Source | None, skip: set[str] = frozenset()) -> list:
+    """Copy the draft's fields onto the article (not saved); returns (regions, tags) to set after saving."""
+    values = {
+        "title": draft.title[:500], "body": draft.body, "summary": draft.summary[:2000],
+        "published_at": draft.published_at, "date_only": draft.date_only, "source": source,
+        "authors": list(draft.authors), "editors": list(draft.editors), "views": draft.views,
+        "url": (draft.url or "")[:1000], "language": draft.language,
+    }
+    for field, value in values.items():
+        if field not in skip and not (field == "date_only" and "published_at" in skip):
+            setattr(article, field, value)
+    article.raw_text = draft.raw_text
+    article.encoding = draft.encoding
+    article.fingerprint = draft.fingerprint
+    article.fp_band0, article.fp_band1, article.fp_band2, article.fp_band3 = draft.fingerprint_bands
+    article.extraction = {"rules": draft.rules_dict, "encoding": draft.encoding}
+    article.warnings = list(draft.warnings)
+    return [None if "regions" in skip else draft.region_codes, None if "tags" in skip else draft.tags]
+
+
+def set_relations(article: Article, region_codes, tags, region_ids: dict[str, int]) -> None:
+    if region_codes is not None:
+        article.regions.set([region_ids[c] for c in region_codes if c in region_ids])
+    if tags is not None:
+        article.tags.set(list(tags))
+
+
+def article_upsert_from_draft(*, draft: ArticleDraft, status: str = Status.DRAFT, sources: SourceResolver,
+                              region_ids: dict[str, int], source_override: str | None = None, user=None,
+                              file_name: str = "", batch=None) -> UpsertResult:
+    """Write one draft (caller owns the transaction). Idempotent by the raw bytes' sha256."""
+    existing = Article.objects.filter(raw_sha256=draft.sha256).only("id").first()
+    if existing:
+        result = UpsertResult("unchanged", existing)
+    else:
+        source = sources.resolve(source_override or draft.source)
+        same_url = Article.objects.filter(url=draft.url).first() if draft.url else None
+        if same_url is not None:
+            regions, tags = apply_draft(same_url, draft, source=source, skip=set(same_url.edited_fields))
+            same_url.raw_sha256, same_url.file_name = draft.sha256, file_name[:1000]
+            same_url._change_reason = "重新导入（原文链接相同）"
+            same_url.save()
+            set_relations(same_url, regions, tags, region_ids)
+            result = UpsertResult("updated", same_url)
+        else:
+            original = find_near_duplicate(draft)
+            article = Article(raw_sha256=draft.sha256, file_name=file_name[:1000])
+            regions, tags = apply_draft(article, draft, source=source)
+            article.status = Status.DRAFT if original else status
+            article.duplicate_of = original
+            if user is not None:
+                article._history_user = user
+            article._change_reason = "导入"
+            article.save()
+            set_relations(article, regions, tags, region_ids)
+            StatusChange.objects.create(article=article, from_status="", to_status=article.status, user=user,
+                                        note="导入（疑似重复，保持草稿）" if original else "导入")
+            result = UpsertResult("duplicate" if original else "new", article, original)
+    ImportRecord.objects.create(batch=batch, file_name=file_name[:1000], sha256=draft.sha256, status=result.status,
+                                article=result.article)
+    return result
+
+
+def region_id_map() -> dict[str, int]:
+    return dict(Region.objects.values_list("code", "id"))
+
+
+def article_reprocess(*, article: Article, gazetteer, vocabulary, sources: SourceResolver,
+                      region_ids: dict[str, int], user=None) -> bool:
+    """Re-run extraction on the stored raw text; fields an editor changed are left alone.
+
+    Returns whether anything changed. The raw bytes' sha256 stays: it names what was imported.
+    """
+    from articles.ingest import IngestError, parse
+
+    if not article.raw_text:
+        return False
+    try:
+        draft = parse(article.raw_text.encode("utf-8"), article.file_name or f"article-{article.pk}.txt",
+                      gazetteer=gazetteer, vocabulary=vocabulary)
+    except IngestError:
+        return False
+    skip = set(article.edited_fields)
+    before = {f: getattr(article, f) for f in ("title", "body", "published_at", "source_id", "authors", "editors",
+                                                "views", "url", "language", "warnings")}
+    before_regions = set(article.regions.values_list("id", flat=True))
+    before_tags = set(article.tags.values_list("name", flat=True))
+    encoding = article.encoding
+    regions, tags = apply_draft(article, draft, source=None if "source" in skip else sources.resolve(draft.source),
+                                skip=skip)
+    article.encoding = encoding or draft.encoding  # the text is re-read as UTF-8; keep the original bytes' encoding
+    article.extraction["encoding"] = article.encoding
+    after = {f: getattr(article, f) for f in before}
+    changed = (before != after or (regions is not None and {region_ids.get(c) for c in regions} != before_regions)
+               or (tags is not None and set(tags) != before_tags))
+    if changed:
+        if user is not None:
+            article._history_user = user
+        article._change_reason = "重新抽取"
+        article.save()
+        set_relations(article, regions, tags, region_ids)
+    return changed
+
+
+def articles_reprocess(*, queryset, user=None, batch_size: int = 200) -> tuple[int, int]:
+    """Reprocess many articles; returns (seen, changed)."""
+    from django.db import transaction
+
+    from articles import selectors
+
+    gazetteer, vocabulary = selectors.build_gazetteer(), selectors.build_vocabulary()
+    sources, region_ids = SourceResolver(selectors.source_index()), region_id_map()
+    seen = changed = 0
+    ids = list(queryset.values_list("pk", flat=True))
+    for start in range(0, len(ids), batch_size):
+        with transaction.atomic():
+            for article in Article.objects.filter(pk__in=ids[start:start + batch_size]):
+                seen += 1
+                changed += article_reprocess(article=article, gazetteer=gazetteer, vocabulary=vocabulary,
+                                             sources=sources, region_ids=region_ids, user=user)
+    return seen, changed
+
+
+def tag_ids_for(names: set[str]) -> dict[str, int]:
+    """Tag ids by name, creating missing tags in bulk (unicode slugs, unique)."""
+    from taggit.models import Tag
+
+    found = dict(Tag.objects.filter(name__in=names).values_list("name", "id"))
+    missing = sorted(names - set(found))
+    if missing:
+        taken = set(Tag.objects.filter(slug__in=[slugify(n, allow_unicode=True) for n in missing])
+                    .values_list("slug", flat=True))
+        new = []
+        for name in missing:
+            base = slugify(name, allow_unicode=True) or "tag"
+            slug, n = base, 2
+            while slug in taken:
+                slug, n = f"{base}_{n}", n + 1
+            taken.add(slug)
+            new.append(Tag(name=name, slug=slug))
+        Tag.objects.bulk_create(new)
+        found.update(Tag.objects.filter(name__in=missing).values_list("name", "id"))
+    return found
+
+
+def near_duplicates_for(drafts: list[ArticleDraft]) -> dict[str, Article]:
+    """find_near_duplicate for a whole chunk in one indexed query (sha256 -> earliest original)."""
+    if not drafts:
+        return {}
+    cond = Q()
+    for i in range(4):
+        cond |= Q(**{f"fp_band{i}__in": {d.fingerprint_bands[i] for d in drafts}})
+    candidates = list(Article.objects.filter(cond).exclude(fingerprint__isnull=True).order_by("id")
+                      .only("id", "fingerprint", "duplicate_of_id", "title"))
+    limit = getattr(settings, "GAOKU_NEAR_DUPLICATE_DISTANCE", 3)
+    found = {}
+    for draft in drafts:
+        for article in candidates:
+            if hamming(article.fingerprint, draft.fingerprint) <= limit:
+                found[draft.sha256] = Article(pk=article.duplicate_of_id) if article.duplicate_of_id else article
+                break
+    return found
+
+
+def _search_documents(fresh, search_tokens, region_names: dict[str, tuple[str, str]]):
+    from articles.ingest.segment import segment
+    from articles.models import SearchDocument
+
+    docs = []
+    for _, draft, article in fresh:
+        title, body = search_tokens[draft.filename]
+        meta = [draft.source or "", *draft.tags, *draft.authors]
+        for code in draft.region_codes:
+            meta += region_names.get(code, ())
+        docs.append(SearchDocument(article_id=article.pk, title=title, body=body,
+                                   meta=" ".join(segment(" ".join(m for m in meta if m))),
+                                   published_at=article.published_at, is_public=article.is_public))
+    SearchDocument.objects.bulk_create(docs)
+
+
+def articles_create_from_drafts(*, drafts: list[ArticleDraft], status: str, sources: SourceResolver,
+                                region_ids: dict[str, int], source_override: str | None = None, user=None,
+                                batch=None, search_tokens: dict | None = None,
+                                indexed: set | None = None) -> list[UpsertResult]:
+    """Bulk path for new pages: a handful of queries per chunk instead of dozens per article.
+
+    The caller owns the transaction. Pages whose URL is already known take the one-by-one path.
+    """
+    from simple_history.utils import bulk_create_with_history
+
+    from articles.models import TaggedArticle
+
+    results: list[UpsertResult | None] = [None] * len(drafts)
+    seen_sha: dict[str, int] = {}
+    fresh: list[tuple[int, ArticleDraft, Article]] = []
+    chunk_prints: list[tuple[int, Article]] = []
+    limit = getattr(settings, "GAOKU_NEAR_DUPLICATE_DISTANCE", 3)
+    urls = {d.url for d in drafts if d.url}
+    originals = near_duplicates_for(drafts)
+    known_urls = set(Article.objects.filter(url__in=urls).values_list("url", flat=True)) if urls else set()
+    for i, draft in enumerate(drafts):
+        if draft.sha256 in seen_sha or (draft.url and draft.url in known_urls):
+            continue  # identical bytes twice in one chunk, or an update: handled one by one below
+        seen_sha[draft.sha256] = i
+        original = originals.get(draft.sha256)
+        if original is None:
+            original = next((a for fp, a in chunk_prints if hamming(fp, draft.fingerprint) <= limit), None)
+        article = Article(raw_sha256=draft.sha256, file_name=draft.filename[:1000])
+        apply_draft(article, draft, source=sources.resolve(source_override or draft.source))
+        article.status = Status.DRAFT if original else status
+        article.duplicate_of = original if original is None or original.pk else None
+        article.has_warnings = bool(article.warnings)
+        article.summary = article.summary or (article.body.split("\n\n", 1)[0][:500])
+        if original is not None and original.pk is None:
+            article._chunk_original = original
+        chunk_prints.append((draft.fingerprint, original or article))
+        fresh.append((i, draft, article))
+    objs = [a for _, _, a in fresh]
+    bulk_create_with_history(objs, Article, batch_size=500, default_user=user, default_change_reason="导入")
+    if any(a.pk is None for a in objs):  # backends that cannot return ids from a bulk insert
+        by_sha = dict(Article.objects.filter(raw_sha256__in=[a.raw_sha256 for a in objs]).values_list("raw_sha256", "id"))
+        for a in objs:
+            a.pk = a.id = by_sha[a.raw_sha256]
+    later = [a for a in objs if getattr(a, "_chunk_original", None) is not None]
+    for a in later:  # a repost of a page earlier in this same chunk
+        a.duplicate_of = a._chunk_original
+    if later:
+        Article.objects.bulk_update(later, ["duplicate_of"])
+    tag_ids = tag_ids_for({t for _, d, _ in fresh for t in d.tags})
+    Through = Article.regions.through
+    Through.objects.bulk_create([Through(article_id=a.pk, region_id=region_ids[c])
+                                 for _, d, a in fresh for c in d.region_codes if c in region_ids])
+    TaggedArticle.objects.bulk_create([TaggedArticle(content_object_id=a.pk, tag_id=tag_ids[t])
+                                       for _, d, a in fresh for t in dict.fromkeys(d.tags)])
+    StatusChange.objects.bulk_create([
+        StatusChange(article_id=a.pk, from_status="", to_status=a.status, user=user,
+                     note="导入（疑似重复，保持草稿）" if a.duplicate_of_id else "导入") for a in objs])
+    records = []
+    for i, draft, article in fresh:
+        status_name = "duplicate" if article.duplicate_of_id else "new"
+        results[i] = UpsertResult(status_name, article, article.duplicate_of)
+        records.append(ImportRecord(batch=batch, file_name=draft.filename[:1000], sha256=draft.sha256,
+                                    status=status_name, article=article))
+    ImportRecord.objects.bulk_create(records)
+    if search_tokens is not None and fresh:
+        names = {r.code: (r.name, r.short_name) for r in Region.objects.filter(
+            code__in={c for _, d, _ in fresh for c in d.region_codes})}
+        _search_documents(fresh, search_tokens, names)
+        if indexed is not None:
+            indexed.update(a.pk for _, _, a in fresh)
+    for i, draft in enumerate(drafts):
+        if results[i] is None:
+            results[i] = article_upsert_from_draft(draft=draft, status=status, sources=sources, region_ids=region_ids,
+                                                   source_override=source_override, user=user,
+                                                   file_name=draft.filename, batch=batch)
+    return results  # type: ignore[return-value]
