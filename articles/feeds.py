@@ -1,5 +1,6 @@
 """RSS 2.0 and Atom feeds of public articles: latest, per tag, per region, per source."""
 from django.contrib.syndication.views import Feed
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -43,8 +44,6 @@ class TagFeed(LatestFeed):
     def get_object(self, request, slug):
         tag = site.tag_by_slug(slug)
         if tag is None:
-            from django.http import Http404
-
             raise Http404("没有这个标签")
         return tag
 

@@ -14,7 +14,6 @@ import re
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, timedelta
@@ -179,38 +178,37 @@ def serve(env):
     raise SystemExit("gunicorn did not start")
 
 
-def load(paths: list[str], requests: int, concurrency: int):
+def _client(args):
+    """One client process: its own keep-alive connection, returns (latencies, start, end)."""
+    paths, count, seed = args
+    rng = random.Random(seed)
+    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
     latencies, errors = [], []
-    lock = threading.Lock()
-    per_thread = max(1, requests // concurrency)
-
-    def worker(seed):
-        rng = random.Random(seed)
-        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
-        for _ in range(per_thread):
-            path = rng.choice(paths)
-            t = time.perf_counter()
-            conn.request("GET", path, headers={"Host": "localhost"})
-            resp = conn.getresponse()
-            resp.read()
-            dt = time.perf_counter() - t
-            with lock:
-                latencies.append(dt)
-                if resp.status != 200:
-                    errors.append((path, resp.status))
-
-    for path in paths[:3]:  # warm caches and connections
-        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
-        conn.request("GET", path, headers={"Host": "localhost"})
-        conn.getresponse().read()
     started = time.perf_counter()
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(concurrency)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - started
-    latencies.sort()
+    for _ in range(count):
+        path = rng.choice(paths)
+        t = time.perf_counter()
+        conn.request("GET", path, headers={"Host": "localhost"})
+        resp = conn.getresponse()
+        resp.read()
+        latencies.append(time.perf_counter() - t)
+        if resp.status != 200:
+            errors.append((path, resp.status))
+    return latencies, started, time.perf_counter(), errors
+
+
+def load(paths: list[str], requests: int, concurrency: int):
+    """Client processes (not threads: the GIL would make the client the bottleneck)."""
+    from multiprocessing import get_context
+
+    per_client = max(1, requests // concurrency)
+    with get_context("fork").Pool(concurrency) as pool:
+        # Warm every gunicorn worker's caches and connections before measuring.
+        pool.map(_client, [(paths, 10, 1000 + i) for i in range(concurrency)])
+        results = pool.map(_client, [(paths, per_client, i) for i in range(concurrency)])
+    latencies = sorted(x for r in results for x in r[0])
+    errors = [e for r in results for e in r[3]]
+    elapsed = max(r[2] for r in results) - min(r[1] for r in results)
     p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000  # noqa: E731
     return p(0.50), p(0.95), len(latencies) / elapsed, errors
 
@@ -219,7 +217,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--concurrency", default="2,8", help="client threads; comma-separated runs")
+    parser.add_argument("--concurrency", default="1,2,8", help="client processes; comma-separated runs")
     args = parser.parse_args()
 
     env = {
@@ -236,7 +234,7 @@ def main():
     proc = serve(env)
     try:
         for concurrency in [int(c) for c in args.concurrency.split(",")]:
-            print(f"\n{total} articles in {DB_NAME}; {args.requests} requests per row, {concurrency} client threads, "
+            print(f"\n{total} articles in {DB_NAME}; {args.requests} requests per row, {concurrency} client processes, "
                   f"gunicorn {WORKERS} workers on loopback, {os.cpu_count()} CPUs\n")
             print(f"| {'page':<22} | {'p50 ms':>7} | {'p95 ms':>7} | {'req/s':>7} |")
             print(f"|{'-' * 24}|{'-' * 9}|{'-' * 9}|{'-' * 9}|")

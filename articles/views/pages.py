@@ -4,7 +4,6 @@ from django.urls import reverse
 from django.views.decorators.http import condition, require_GET
 
 from articles import selectors_site as site
-from articles.models import Article
 
 from .script import reader_script
 
@@ -52,5 +51,3 @@ def robots_txt(request):
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /search/", "Disallow: /script/", f"Sitemap: {sitemap}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
-
-__all__ = ["Article", "article_detail", "home", "robots_txt"]

@@ -1,10 +1,14 @@
 """Headless Chromium reads the site as a visitor would: no JavaScript needed, nothing overflows."""
+import os
 from pathlib import Path
 
 import pytest
 
+from django.conf import settings
+from django.core.management import call_command
+
 from articles.ingest.script import to_traditional
-from tests.site.samples import make_samples
+from articles.models import Article
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -43,7 +47,11 @@ def _check(page, name, width):
 
 @pytest.mark.parametrize("device", WIDTHS)
 def test_visitor_browses_searches_and_reads(live_server, browser, device):
-    samples = make_samples()
+    # The real pages, through the real importer.
+    call_command("import_texts", str(Path(settings.BASE_DIR) / "fixtures" / "pages"), status="published",
+                 stdout=open(os.devnull, "w"))
+    hangzhou = Article.objects.get(title="推动基层党建全域提升全面提质")
+    hant = Article.objects.get(language="zh-Hant", regions__name="广东省")
     width = WIDTHS[device]
     context = browser.new_context(viewport={"width": width, "height": 900}, java_script_enabled=False)
     page = context.new_page()
@@ -56,11 +64,11 @@ def test_visitor_browses_searches_and_reads(live_server, browser, device):
     page.get_by_role("link", name="地区", exact=True).click()
     page.get_by_role("link", name="浙江省").first.click()
     assert page.locator("h1").inner_text() == "浙江省"
-    assert page.get_by_text(samples["001_72962b98874534b5.txt"].title).is_visible()
+    assert page.get_by_text(hangzhou.title).is_visible()
     _check(page, "province", width)
     page.locator("section[aria-labelledby=cities-title] a", has_text="杭州市").click()
     assert "杭州市" in page.locator("h1").inner_text()
-    assert page.get_by_text(samples["001_72962b98874534b5.txt"].title).is_visible()
+    assert page.get_by_text(hangzhou.title).is_visible()
 
     # A tag, from the article card.
     page.locator(".cards .chip", has_text="党建").first.click()
@@ -70,7 +78,7 @@ def test_visitor_browses_searches_and_reads(live_server, browser, device):
     # Search in 简体, find the 繁體 article, with the match highlighted.
     page.fill("#site-q", "高品质党建")
     page.locator("header form button").click()
-    hant_title = samples["004_834f884de4a1454c.txt"].title
+    hant_title = hant.title
     # 简体 display shows the 繁體 article in 简体; its stored title stays 繁體 (checked after switching).
     result = page.locator(".results .card-title a", has_text="砥砺奋进")
     assert result.count() == 1
@@ -92,7 +100,7 @@ def test_visitor_browses_searches_and_reads(live_server, browser, device):
     _check(page, "article-hant", width)
 
     # And back to 简体 on a 简体 article: text shown in 繁體 while the cookie says so.
-    page.goto(live_server.url + samples["001_72962b98874534b5.txt"].get_absolute_url())
+    page.goto(live_server.url + hangzhou.get_absolute_url())
     assert page.locator("article h1").inner_text() == "推動基層黨建全域提升全面提質"
     page.locator("a.script-switch").click()
     assert page.locator("article h1").inner_text() == "推动基层党建全域提升全面提质"

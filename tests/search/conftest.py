@@ -11,6 +11,6 @@ def _fresh_cache():
 
 @pytest.fixture
 def samples(db):
-    from .samples import make_samples
+    from tests.site.samples import make_samples
 
     return make_samples()

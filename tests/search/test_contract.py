@@ -144,3 +144,13 @@ def test_highlight_escapes_then_marks():
     assert "&lt;script&gt;" in html
     assert "<mark>基层</mark>" in html
     assert "<mark>基層</mark>" in highlight("加強基層建設", q)
+
+
+def test_fallback_backend_keeps_the_contract_basics(three):
+    # The LIKE fallback serves other vendors; it must agree on matching and public-ness.
+    backend = FallbackBackend()
+    assert three[HANS].pk in backend.search(parse_query("基层")).ids
+    assert three[HANT].pk in backend.search(parse_query("高品质党建")).ids
+    assert backend.search(parse_query("党建 养老")).ids == []
+    Article.objects.filter(pk=three[HANS].pk).update(status=Status.DRAFT)
+    assert three[HANS].pk not in backend.search(parse_query("基层")).ids
