@@ -1,6 +1,8 @@
 """The editors' article desk: list, filters, change form with provenance, workflow actions, preview."""
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,7 +26,20 @@ EDITABLE_FIELDS = {"title", "body", "summary", "published_at", "date_only", "sou
                    "url", "language", "regions", "tags"}
 
 
+class NamesField(forms.CharField):
+    """A list of names typed as 付文科、赵珊 (、，, or spaces between them)."""
+
+    def prepare_value(self, value):
+        return "、".join(value) if isinstance(value, list) else (value or "")
+
+    def to_python(self, value):
+        return [n for n in re.split(r"[、，,;；\s]+", super().to_python(value) or "") if n.strip("[]\"'")]
+
+
 class ArticleForm(forms.ModelForm):
+    authors = NamesField(label="作者", required=False, help_text="多个名字用顿号（、）或逗号分隔。")
+    editors = NamesField(label="编辑", required=False, help_text="多个名字用顿号（、）或逗号分隔。")
+
     class Meta:
         model = Article
         fields = "__all__"

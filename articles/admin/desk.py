@@ -17,6 +17,13 @@ COMPARED = [("title", "标题"), ("source", "来源"), ("published_at", "发布�
             ("editors", "编辑"), ("url", "原文链接"), ("language", "文字"), ("status", "状态")]
 
 
+def _shown(article: Article, field: str):
+    if field in ("status", "language"):
+        return getattr(article, f"get_{field}_display")()
+    value = getattr(article, field)
+    return "、".join(value) if isinstance(value, list) else value
+
+
 def attention_view(modeladmin, request):
     if not modeladmin.has_view_permission(request):
         raise PermissionDenied
@@ -51,7 +58,7 @@ def compare_view(modeladmin, request, pk):
             return HttpResponseRedirect(reverse("admin:articles_article_change", args=[keep.pk]))
     rows = []
     for field, label in COMPARED:
-        a, b = getattr(original, field), getattr(duplicate, field)
+        a, b = _shown(original, field), _shown(duplicate, field)
         rows.append({"label": label, "a": a if a not in (None, "", []) else "—",
                      "b": b if b not in (None, "", []) else "—", "differs": a != b})
     context = {**modeladmin.admin_site.each_context(request), "title": "重复稿对照", "opts": modeladmin.model._meta,

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def change_data(article, **overrides):
     data = {
         "title": article.title, "body": article.body, "summary": article.summary,
-        "source": article.source_id or "", "authors": "[]", "editors": "[]", "views": article.views or "",
+        "source": article.source_id or "", "authors": "、".join(article.authors), "editors": "、".join(article.editors), "views": article.views or "",
         "url": article.url, "language": article.language, "regions": [r.pk for r in article.regions.all()],
         "tags": "，".join(t.name for t in article.tags.all()), "status": article.status, "publish_at_0": "",
         "publish_at_1": "", "published_at_0": "", "published_at_1": "", "duplicate_of": "",
