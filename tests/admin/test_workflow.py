@@ -113,6 +113,8 @@ def test_revert_through_history(client, reviewer, imported):
     client.post(reverse("admin:articles_article_change", args=[article.pk]),
                 change_data(article, title="错误的标题"))
     assert Article.objects.get(pk=article.pk).title == "错误的标题"
+    history = client.get(reverse("admin:articles_article_history", args=[article.pk])).content.decode()
+    assert "错误的标题" in history and original_title in history and "reviewer" in history  # who, and a readable diff
     first = Article.history.filter(id=article.pk).order_by("history_date").first()
     url = reverse("admin:articles_article_simple_history", args=[article.pk, first.history_id])
     assert client.get(url).status_code == 200
