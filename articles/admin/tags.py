@@ -1,1 +1,64 @@
-"""Admin registrations (filled in by its owner)."""
+"""Tags with counts, rename, merge (old names become synonyms), delete unused; synonyms."""
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count
+from taggit.admin import TagAdmin as TaggitTagAdmin
+from taggit.models import Tag
+
+from articles.models import TagSynonym
+from articles.services.curation import tag_merge, tags_delete_unused
+
+admin.site.unregister(Tag)
+
+
+class TagSynonymInline(admin.TabularInline):
+    model = TagSynonym
+    extra = 1
+    fields = ("name",)
+
+
+@admin.action(description="合并所选标签（保留文章最多的一个，其余成为同义词）", permissions=["change"])
+def merge_tags(modeladmin, request, queryset):
+    tags = list(queryset.annotate(n=Count("articles_taggedarticle_items")).order_by("-n", "pk"))
+    if len(tags) < 2:
+        modeladmin.message_user(request, "请至少选择两个标签。", messages.WARNING)
+        return
+    moved = tag_merge(keep=tags[0], others=tags[1:], user=request.user)
+    modeladmin.message_user(request, f"已合并到“{tags[0].name}”，涉及 {moved} 篇文章。", messages.SUCCESS)
+
+
+@admin.action(description="删除未使用的标签", permissions=["delete"])
+def delete_unused(modeladmin, request, queryset):
+    modeladmin.message_user(request, f"已删除 {tags_delete_unused(tags=queryset)} 个未使用的标签。")
+
+
+@admin.register(Tag)
+class TagAdmin(TaggitTagAdmin):
+    list_display = ("name", "slug", "article_count")
+    search_fields = ("name", "slug", "synonyms__name")
+    inlines = [TagSynonymInline]
+    actions = [merge_tags, delete_unused]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(article_count=Count("articles_taggedarticle_items"))
+
+    @admin.display(description="文章数", ordering="article_count")
+    def article_count(self, obj):
+        return obj.article_count
+
+    def save_model(self, request, obj, form, change):
+        if change and "name" in form.changed_data:
+            from articles.services.curation import tag_rename
+
+            old = form.initial["name"]
+            obj.name, new = old, obj.name
+            tag_rename(tag=obj, name=new, user=request.user)
+        else:
+            super().save_model(request, obj, form, change)
+
+
+@admin.register(TagSynonym)
+class TagSynonymAdmin(admin.ModelAdmin):
+    list_display = ("name", "tag")
+    search_fields = ("name", "tag__name")
+    autocomplete_fields = ("tag",)

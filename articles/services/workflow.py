@@ -98,3 +98,7 @@ def articles_change_status(*, articles, status: str, user=None) -> int:
         for article in articles:
             article_change_status(article=article, status=status, user=user, note="批量操作")
     return len(articles)
+
+
+def record_creation(*, article: Article, user=None, note: str = "新建") -> None:
+    StatusChange.objects.create(article=article, from_status="", to_status=article.status, user=user, note=note)

@@ -1,0 +1,68 @@
+"""Editors' desk views: what needs attention, and a duplicate beside its original."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from articles.models import Article
+from articles.services.curation import article_resolve_duplicate
+
+from .filters import AttentionFilter
+
+COMPARED = [("title", "标题"), ("source", "来源"), ("published_at", "发布时间"), ("authors", "作者"),
+            ("editors", "编辑"), ("url", "原文链接"), ("language", "文字"), ("status", "状态")]
+
+
+def _shown(article: Article, field: str):
+    if field in ("status", "language"):
+        return getattr(article, f"get_{field}_display")()
+    value = getattr(article, field)
+    return "、".join(value) if isinstance(value, list) else value
+
+
+def attention_view(modeladmin, request):
+    if not modeladmin.has_view_permission(request):
+        raise PermissionDenied
+    changelist = reverse("admin:articles_article_changelist")
+    rows = []
+    for key, (label, condition) in AttentionFilter.CHOICES.items():
+        count = Article.objects.filter(condition).distinct().count()
+        rows.append({"label": label, "count": count, "url": f"{changelist}?attention={key}"})
+    context = {**modeladmin.admin_site.each_context(request), "title": "需要处理", "rows": rows,
+               "opts": modeladmin.model._meta}
+    return TemplateResponse(request, "admin/articles/attention.html", context)
+
+
+def compare_view(modeladmin, request, pk):
+    duplicate = get_object_or_404(Article.objects.select_related("source", "duplicate_of__source"), pk=pk)
+    if not modeladmin.has_view_permission(request, duplicate):
+        raise PermissionDenied
+    original = duplicate.duplicate_of
+    if original is None:
+        messages.info(request, "这篇文章没有标记为重复稿。")
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
+    if request.method == "POST":
+        if not modeladmin.has_change_permission(request, duplicate):
+            raise PermissionDenied
+        keep, other = (original, duplicate) if request.POST.get("keep") == "original" else (duplicate, original)
+        try:
+            article_resolve_duplicate(keep=keep, duplicate=other, user=request.user)
+        except (PermissionDenied, ValidationError, ValueError) as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"保留 #{keep.pk}，#{other.pk} 已标为它的重复稿并归档（未删除）。")
+            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[keep.pk]))
+    rows = []
+    for field, label in COMPARED:
+        a, b = _shown(original, field), _shown(duplicate, field)
+        rows.append({"label": label, "a": a if a not in (None, "", []) else "—",
+                     "b": b if b not in (None, "", []) else "—", "differs": a != b})
+    context = {**modeladmin.admin_site.each_context(request), "title": "重复稿对照", "opts": modeladmin.model._meta,
+               "original": original, "duplicate": duplicate, "rows": rows,
+               "tags": (", ".join(t.name for t in original.tags.all()), ", ".join(t.name for t in duplicate.tags.all())),
+               "regions": ("、".join(map(str, original.regions.all())), "、".join(map(str, duplicate.regions.all())))}
+    return TemplateResponse(request, "admin/articles/compare.html", context)

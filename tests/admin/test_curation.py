@@ -1,0 +1,59 @@
+import pytest
+from taggit.models import Tag
+
+from articles.models import Article, Source, Status, TagSynonym
+from articles.selectors import build_vocabulary
+from articles.services import curation
+
+pytestmark = pytest.mark.django_db
+
+
+def test_merge_tags_keeps_one_and_maps_future_imports(imported, reviewer):
+    a, b = imported[0], imported[1]
+    a.tags.add("党的建设")
+    b.tags.add("党建")
+    keep, other = Tag.objects.get(name="党建"), Tag.objects.get(name="党的建设")
+    curation.tag_merge(keep=keep, others=[other], user=reviewer)
+    assert not Tag.objects.filter(name="党的建设").exists()
+    assert "党建" in a.tags.names()
+    assert TagSynonym.objects.get(name="党的建设").tag == keep
+    assert build_vocabulary().canonical("党的建设") == "党建"
+
+
+def test_rename_tag_keeps_old_name_as_synonym(imported):
+    tag, _ = Tag.objects.get_or_create(name="党的建设", defaults={"slug": "党的建设"})
+    curation.tag_rename(tag=tag, name="党建工作")
+    assert TagSynonym.objects.get(name="党的建设").tag.name == "党建工作"
+
+
+def test_merge_sources_keeps_old_names_as_aliases(imported, reviewer):
+    keep = Source.objects.get(name="学习时报")
+    other = Source.objects.create(name="学习时报社", aliases=["學習時報社"])
+    moved = Article.objects.filter(pk=imported[0].pk)
+    moved.update(source=other)
+    curation.source_merge(keep=keep, others=[other], user=reviewer)
+    keep.refresh_from_db()
+    assert {"学习时报社", "學習時報社"} <= set(keep.aliases)
+    assert Article.objects.get(pk=imported[0].pk).source == keep
+    assert not Source.objects.filter(name="学习时报社").exists()
+
+
+def test_resolve_duplicate_carries_tags_and_regions_and_never_deletes(imported, reviewer):
+    keep, dup = imported[0], imported[1]
+    dup.duplicate_of = keep
+    dup.save()
+    dup_tags = set(dup.tags.names())
+    dup_regions = set(dup.regions.all())
+    curation.article_resolve_duplicate(keep=keep, duplicate=dup, user=reviewer)
+    dup.refresh_from_db()
+    assert dup.status == Status.ARCHIVED and dup.duplicate_of == keep
+    assert dup_tags <= set(keep.tags.names()) and dup_regions <= set(keep.regions.all())
+    assert Article.objects.filter(pk=dup.pk).exists()
+
+
+def test_editor_cannot_archive_a_published_duplicate(imported, editor):
+    keep, dup = imported[0], imported[1]
+    Article.objects.filter(pk=dup.pk).update(status=Status.PUBLISHED)
+    dup.refresh_from_db()
+    with pytest.raises(Exception):
+        curation.article_resolve_duplicate(keep=keep, duplicate=dup, user=editor)
