@@ -109,8 +109,15 @@ def test_robots_and_sitemap(client, samples):
     robots = client.get("/robots.txt").content.decode()
     assert "Sitemap: http://testserver/sitemap.xml" in robots
     Article.objects.filter(pk=samples[HANT].pk).update(status=Status.DRAFT)
-    root = ET.fromstring(client.get("/sitemap.xml").content)
-    locs = [e.text for e in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    index = ET.fromstring(client.get("/sitemap.xml").content)
+    sections = [e.text for e in index.iter(f"{ns}loc")]
+    assert "http://testserver/sitemap-articles.xml" in sections
+    locs = []
+    for section in sections:
+        response = client.get(section.removeprefix("http://testserver"))
+        assert response.status_code == 200
+        locs += [e.text for e in ET.fromstring(response.content).iter(f"{ns}loc")]
     assert f"http://testserver{samples[HANS].get_absolute_url()}" in locs
     assert f"http://testserver{samples[HANT].get_absolute_url()}" not in locs
     assert "http://testserver/tags/" in locs
