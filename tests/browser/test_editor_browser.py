@@ -7,26 +7,11 @@ from django.conf import settings
 from articles.ingest.script import to_traditional
 from articles.models import Article, Status
 
-playwright = pytest.importorskip("playwright.sync_api")
+from .conftest import SHOTS
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
-SHOTS = Path(__file__).resolve().parents[1] / "screenshots"
 PAGES = Path(settings.BASE_DIR) / "fixtures" / "pages"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Chromium is not installed: apt-get install -y chromium fonts-wqy-microhei")
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(autouse=True)
