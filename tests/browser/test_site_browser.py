@@ -3,19 +3,13 @@ import os
 from pathlib import Path
 
 import pytest
-
 from django.conf import settings
 from django.core.management import call_command
 
 from articles.ingest.script import to_traditional
 from articles.models import Article
+from tests.browser.conftest import SHOTS
 
-playwright = pytest.importorskip("playwright.sync_api")
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
-SHOTS = Path(__file__).resolve().parents[1] / "screenshots"
 WIDTHS = {"desktop": 1280, "phone": 390}
 
 pytestmark = [
@@ -23,18 +17,6 @@ pytestmark = [
     # Committed data for the server thread; serialized_rollback restores the regions afterwards.
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    # Playwright's sync API runs an event loop; the ORM would refuse to run beside it.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Chromium is not installed: apt-get install -y chromium fonts-wqy-microhei")
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def _check(page, name, width):
