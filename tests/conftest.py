@@ -24,3 +24,21 @@ def editor(db):
 def reviewer(db):
     """A member of 审核: may also publish."""
     return _member("审核", "reviewer")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Cached counts must not leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def samples(db):
+    """The demo pages imported as published articles, keyed by file name (see tests/site/samples.py)."""
+    from tests.site.samples import make_samples
+
+    return make_samples()
