@@ -87,6 +87,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Bind parameters on the server: large page texts are sent as-is instead of being quoted in Python.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("server_side_binding", True)
 DATABASES["default"].setdefault("TEST", {})
 if env("DATABASE_TEST_TEMPLATE", default=""):
     DATABASES["default"]["TEST"]["TEMPLATE"] = env("DATABASE_TEST_TEMPLATE")
