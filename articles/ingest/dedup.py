@@ -15,13 +15,18 @@ import numpy as np
 from .script import to_simplified
 
 _KEEP = re.compile(r"[\W_]+", re.UNICODE)
-_BITS = np.arange(64, dtype=np.uint64)
 _MASK16 = 0xFFFF
 MAX_CHARS = 6000
 
 
-def normalise_for_fingerprint(text: str) -> str:
-    return _KEEP.sub("", to_simplified(unicodedata.normalize("NFKC", text)).casefold())
+def normalise_for_fingerprint(text: str, normalised: str | None = None) -> str:
+    """Letters and digits of the text after NFKC, simplification and case folding.
+
+    `normalised` is segment.normalize(text) when the caller has it already.
+    """
+    if normalised is None:
+        normalised = to_simplified(unicodedata.normalize("NFKC", text)).casefold()
+    return _KEEP.sub("", normalised)
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
@@ -32,9 +37,9 @@ def _mix(x: np.ndarray) -> np.ndarray:
     return x ^ (x >> np.uint64(31))
 
 
-def simhash(text: str) -> int:
+def simhash(text: str, *, normalised: str | None = None) -> int:
     """64-bit SimHash as a signed int64 (fits a database BigIntegerField)."""
-    norm = normalise_for_fingerprint(text)[:MAX_CHARS]
+    norm = normalise_for_fingerprint(text, normalised)[:MAX_CHARS]
     if len(norm) < 3:
         norm = norm.ljust(3, "\0")
     cps = np.frombuffer(norm.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
@@ -42,7 +47,8 @@ def simhash(text: str) -> int:
         shingles = _mix(cps[:-2] * np.uint64(0x9E3779B97F4A7C15)
                         ^ _mix(cps[1:-1] + np.uint64(0x632BE59BD9B4E019))
                         ^ (cps[2:] << np.uint64(21)))
-        counts = ((shingles[:, None] >> _BITS) & np.uint64(1)).sum(axis=0)
+        # Bit i of every shingle, counted: unpack the little-endian bytes (bit 0 first).
+        counts = np.unpackbits(shingles.astype("<u8", copy=False).view(np.uint8).reshape(-1, 8), axis=1, bitorder="little").sum(axis=0)
     bits = counts * 2 > len(shingles)
     value = int(np.packbits(bits[::-1].astype(np.uint8)).view(">u8")[0])
     return value - (1 << 64) if value >= (1 << 63) else value

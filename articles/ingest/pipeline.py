@@ -6,10 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import numpy as np
+
 from . import metadata
 from . import patterns as P
 from .decode import decode_bytes, html_to_text
 from .dedup import bands, simhash
+from .segment import index_tokens, normalize
 from .regions import _FOREIGN as FOREIGN
 from .regions import Gazetteer, choose_regions, score_regions
 from .script import to_simplified
@@ -43,19 +46,37 @@ class ArticleDraft:
     rules: tuple[tuple[str, str], ...]
     fingerprint: int
     fingerprint_bands: tuple[int, int, int, int]
+    # Segmented title and body for the search index, made only when parse() is asked for them
+    # (the importer's worker processes), so the main process never segments.
+    index_tokens: tuple[str, str] | None = None
 
     @property
     def rules_dict(self) -> dict[str, str]:
         return dict(self.rules)
 
 
-def _language(text: str) -> str:
-    hanzi = [c for c in text[:3000] if "\u4e00" <= c <= "\u9fff"]
-    if not hanzi:
+def _language(text: str, simplified: str) -> str:
+    """zh-Hant when more than 3% of the hanzi change under traditional-to-simplified conversion."""
+    head, simple_head = text[:3000], simplified[:3000]
+    if len(head) != len(simple_head):  # a phrase conversion changed the length: compare the hanzi alone
+        hanzi = "".join(c for c in head if "\u4e00" <= c <= "\u9fff")
+        simple_head, head = to_simplified(hanzi), hanzi
+    if len(head) != len(simple_head):
         return "zh-Hans"
-    sample = "".join(hanzi)
-    changed = sum(a != b for a, b in zip(sample, to_simplified(sample)))
-    return "zh-Hant" if changed / len(sample) > 0.03 else "zh-Hans"
+    a = np.frombuffer(head.encode("utf-32-le"), dtype=np.uint32)
+    b = np.frombuffer(simple_head.encode("utf-32-le"), dtype=np.uint32)
+    hanzi = (a >= 0x4E00) & (a <= 0x9FFF)
+    total = int(hanzi.sum())
+    if not total:
+        return "zh-Hans"
+    changed = int((hanzi & (a != b)).sum())
+    return "zh-Hant" if changed / total > 0.03 else "zh-Hans"
+
+
+def _simplified_lines(lines: list[str]) -> list[str]:
+    """The lines in simplified script, converted in one call (OpenCC never joins across a newline)."""
+    keys = to_simplified("\n".join(lines)).split("\n")
+    return keys if len(keys) == len(lines) else [to_simplified(line) for line in lines]
 
 
 def _lines(text: str) -> list[str]:
@@ -63,13 +84,13 @@ def _lines(text: str) -> list[str]:
 
 
 def parse(data: bytes, filename: str, *, gazetteer: Gazetteer, vocabulary: Vocabulary,
-          tz: str = "Asia/Shanghai") -> ArticleDraft:
+          tz: str = "Asia/Shanghai", with_index_tokens: bool = False) -> ArticleDraft:
     text, encoding = decode_bytes(data, filename)
     html_title = None
     if filename.lower().endswith(HTML_SUFFIXES) or text.lstrip()[:15].lower().startswith(("<!doctype html", "<html")):
         text, html_title = html_to_text(text)
     lines = _lines(text)
-    layout = Layout(lines=lines, keys=[to_simplified(line) for line in lines])
+    layout = Layout(lines=lines, keys=_simplified_lines(lines))
     rules: dict[str, str] = {"encoding": encoding}
 
     find_date_line(layout)
@@ -109,14 +130,18 @@ def parse(data: bytes, filename: str, *, gazetteer: Gazetteer, vocabulary: Vocab
     elif len(body) < 80:
         warnings.append("body is very short")
 
-    zones = [("title", to_simplified(layout.title)), ("source", to_simplified(source or ""))]
-    if body_lines:
-        zones.append(("lead", to_simplified(body_lines[0])))
-        zones.append(("body", to_simplified("\n".join(body_lines[1:]))))
+    # Convert the body once; every rule below reads the simplified text.
+    simple_title = to_simplified(layout.title)
+    simple_lines = _simplified_lines(body_lines)
+    simple_body = "\n\n".join(simple_lines)
+    zones = [("title", simple_title), ("source", to_simplified(source or ""))]
+    if simple_lines:
+        zones.append(("lead", simple_lines[0]))
+        zones.append(("body", "\n".join(simple_lines[1:])))
     credit = [layout.keys[i] for i in metadata.credit_lines(layout)[:3] if P.BODY_STOPS[3][1].search(layout.keys[i])]
     zones += [("credit", c) for c in credit]
     scores = score_regions(gazetteer, zones)
-    codes = choose_regions(gazetteer, scores, references=to_simplified(body))
+    codes = choose_regions(gazetteer, scores, references=simple_body)
     rules["regions"] = "weighted_mentions" if codes else "none"
     if not codes:
         footer = [k for k in layout.keys[layout.body_stop:] if any(w in k for w in ("地址", "版权所有", "主办"))]
@@ -125,17 +150,22 @@ def parse(data: bytes, filename: str, *, gazetteer: Gazetteer, vocabulary: Vocab
             rules["regions"] = "site_footer"
             warnings.append("region guessed from the site's footer")
     # Places belong in regions, not tags.
-    tags = [t for t in extract_tags(layout.title, body, vocabulary, limit=8)
+    tags = [t for t in extract_tags(simple_title, simple_body, vocabulary, limit=8, simplified=True)
             if t not in gazetteer.names and not FOREIGN.fullmatch(t)][:5]
     rules["tags"] = "tfidf"
-    language = _language(body or text)
-    fingerprint = simhash(body or text)
+    language = _language(body, simple_body) if body else _language(text, to_simplified(text))
+    normalised = normalize(body or text)  # NFKC, simplified, case-folded: the fingerprint's and the index's text
+    fingerprint = simhash(body or text, normalised=normalised)
+    title = layout.title or (body_lines[0][:60] if body_lines else filename)
+    tokens = None
+    if with_index_tokens:
+        tokens = (" ".join(index_tokens(normalize(title))), " ".join(index_tokens(normalised)) if body else "")
     return ArticleDraft(
         filename=filename,
         sha256=hashlib.sha256(data).hexdigest(),
         encoding=encoding,
         raw_text=text,
-        title=layout.title or (body_lines[0][:60] if body_lines else filename),
+        title=title,
         published_at=published_at,
         date_only=date_only,
         source=source,
@@ -153,6 +183,7 @@ def parse(data: bytes, filename: str, *, gazetteer: Gazetteer, vocabulary: Vocab
         rules=tuple(sorted(rules.items())),
         fingerprint=fingerprint,
         fingerprint_bands=bands(fingerprint),
+        index_tokens=tokens,
     )
 
 

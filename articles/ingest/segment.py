@@ -20,9 +20,14 @@ def normalize(text: str) -> str:
     return to_simplified(unicodedata.normalize("NFKC", text or "")).casefold()
 
 
+def index_tokens(normalized: str) -> list[str]:
+    """segment() of text already passed through normalize()."""
+    return [t for t in rjieba.cut_for_search(normalized) if _WORD.search(t)]
+
+
 def segment(text: str) -> list[str]:
     """Tokens for indexing: words plus their sub-words (cut_for_search), punctuation dropped."""
-    return [t for t in rjieba.cut_for_search(normalize(text)) if _WORD.search(t)]
+    return index_tokens(normalize(text))
 
 
 def segment_query(text: str) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 import importlib.util
 from pathlib import Path
 from typing import Mapping
@@ -35,6 +35,19 @@ class Vocabulary:
     def canonical(self, name: str) -> str:
         return self.synonyms.get(name, name)
 
+    @cached_property
+    def long_phrases(self) -> tuple[str, ...]:
+        """Tags of four characters or more (全面从严治党), which segmentation splits into words."""
+        return tuple(sorted(t for t in self.tags if len(t) >= 4))
+
+    @cached_property
+    def phrases_by_head(self) -> dict[str, tuple[str, ...]]:
+        """long_phrases by their first two characters."""
+        heads: dict[str, list[str]] = {}
+        for phrase in self.long_phrases:
+            heads.setdefault(phrase[:2], []).append(phrase)
+        return {head: tuple(found) for head, found in heads.items()}
+
 
 @lru_cache(maxsize=1)
 def _idf() -> tuple[dict[str, float], float]:
@@ -51,22 +64,37 @@ def _idf() -> tuple[dict[str, float], float]:
     return table, median
 
 
-def extract_tags(title: str, body: str, vocabulary: Vocabulary, *, limit: int = 5) -> list[str]:
+def extract_tags(title: str, body: str, vocabulary: Vocabulary, *, limit: int = 5,
+                 simplified: bool = False) -> list[str]:
+    """Up to `limit` keywords; pass simplified=True when title and body are in simplified script already."""
     idf, median = _idf()
-    text = to_simplified(f"{title}\n{title}\n{body}")
-    counts = Counter(t for t in rjieba.cut(text) if _WORD.match(t) and t not in _STOP)
+    text = f"{title}\n{title}\n{body}"
+    if not simplified:
+        text = to_simplified(text)
+    # Count every token in C, then judge each distinct word once.
+    counts = {w: n for w, n in Counter(rjieba.cut(text)).items() if w not in _STOP and _WORD.match(w)}
     if not counts:
         return []
     total = sum(counts.values())
-    scores = {}
+    tags, synonyms = vocabulary.tags, vocabulary.synonyms
+    scores: dict[str, float] = {}
     for word, n in counts.items():
         score = n / total * idf.get(word, median)
-        canonical = vocabulary.canonical(word)
-        if canonical in vocabulary.tags:
+        canonical = synonyms.get(word, word)
+        if canonical in tags:
             score *= 2.0  # existing tags are preferred
-        scores[canonical] = max(scores.get(canonical, 0.0), score) + (scores.get(canonical, 0.0) if canonical != word else 0)
-    for phrase in vocabulary.tags:  # multi-word vocabulary terms found verbatim (全面从严治党)
-        if len(phrase) >= 4 and phrase not in scores and text.count(phrase) >= 2:
-            scores[phrase] = text.count(phrase) / total * median * 2
-    ranked = sorted(scores, key=lambda w: (-scores[w], w))
-    return [w for w in ranked if counts.get(w, 2) >= 2 or w in vocabulary.tags][:limit]
+        before = scores.get(canonical, 0.0)
+        scores[canonical] = max(before, score) + (before if canonical != word else 0)
+    # Multi-word vocabulary terms found verbatim (全面从严治党). A large vocabulary is looked up
+    # by the phrases' first two characters, so its size does not multiply the cost per page.
+    phrases = vocabulary.long_phrases
+    if len(phrases) > 64:
+        heads = vocabulary.phrases_by_head
+        phrases = [p for head in {text[i:i + 2] for i in range(len(text) - 1)} & heads.keys() for p in heads[head]]
+    for phrase in phrases:
+        if phrase not in scores and (n := text.count(phrase)) >= 2:
+            scores[phrase] = n / total * median * 2
+    # Words seen once are not keywords, unless an editor made them tags already.
+    kept = [w for w in scores if counts.get(w, 2) >= 2 or w in tags]
+    kept.sort(key=lambda w: (-scores[w], w))
+    return kept[:limit]

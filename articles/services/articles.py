@@ -242,13 +242,16 @@ def near_duplicates_for(drafts: list[ArticleDraft]) -> dict[str, Article]:
 
 
 def _search_documents(fresh, search_tokens, region_names: dict[str, tuple[str, str]]):
+    """Documents from the tokens the parser workers made; only the meta tokens are segmented here."""
     from articles.ingest.segment import segment
     from articles.models import SearchDocument
 
     docs = []
     for _, draft, article in fresh:
         title, body = search_tokens[draft.filename]
-        meta = [draft.source or "", *draft.tags, *draft.authors]
+        # The same meta text as search.documents.document_for: source and its aliases, tags, authors, regions.
+        meta = [article.source.name, *article.source.aliases] if article.source_id else []
+        meta += [*draft.tags, *draft.authors]
         for code in draft.region_codes:
             meta += region_names.get(code, ())
         docs.append(SearchDocument(article_id=article.pk, title=title, body=body,

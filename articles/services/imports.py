@@ -11,7 +11,7 @@ import logging
 import os
 import time
 import zipfile
-from collections import Counter
+from collections import Counter, deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +23,6 @@ from django.utils import timezone
 
 from articles import selectors
 from articles.ingest import ArticleDraft, Gazetteer, IngestError, Vocabulary, parse
-from articles.ingest.segment import segment
 from articles.models import Article, ImportBatch, ImportRecord, Status
 from articles.search import rebuild_index
 from articles.signals import indexing_suspended
@@ -92,12 +91,13 @@ def _parse_job(job: tuple[str, bytes]) -> tuple[str, ArticleDraft | None, str | 
     """Parse one page in a worker, and segment its title and body for the search index there too."""
     name, data = job
     try:
-        draft = parse(data, name, gazetteer=_worker["gazetteer"], vocabulary=_worker["vocabulary"])
+        draft = parse(data, name, gazetteer=_worker["gazetteer"], vocabulary=_worker["vocabulary"],
+                      with_index_tokens=True)
     except IngestError as exc:
         return name, None, str(exc), None
     except RecursionError as exc:  # pathological nesting in saved HTML
         return name, None, f"{name}: page too deeply nested to read ({exc})", None
-    return name, draft, None, (" ".join(segment(draft.title)), " ".join(segment(draft.body)))
+    return name, draft, None, draft.index_tokens
 
 
 def _chunks(items: list, size: int) -> Iterable[list]:
@@ -133,15 +133,16 @@ def ingest_paths(*, paths: list[str | Path], status: str = Status.DRAFT, source_
         _init_worker(rows, vocabulary)
     zips: dict[Path, zipfile.ZipFile] = {}
     try:
-        # Parse chunk k+1 in the worker processes while chunk k is being written.
-        pending = None
+        # The worker processes parse up to `ahead` chunks beyond the one being written, so
+        # they never wait for the database and the database never waits for them.
+        pending: deque = deque()
+        ahead = 2 if pool else 0
         for chunk in _chunks(refs, chunk_size):
-            prepared = _prepare_chunk(chunk, limits, zips, pool, writer)
-            if pending is not None:
-                _report(_finish_chunk(*pending, writer), summary, on_file)
-            pending = (chunk, prepared)
-        if pending is not None:
-            _report(_finish_chunk(*pending, writer), summary, on_file)
+            pending.append((chunk, _prepare_chunk(chunk, limits, zips, pool, writer)))
+            if len(pending) > ahead:
+                _report(_finish_chunk(*pending.popleft(), writer), summary, on_file)
+        while pending:
+            _report(_finish_chunk(*pending.popleft(), writer), summary, on_file)
     finally:
         for zf in zips.values():
             zf.close()
