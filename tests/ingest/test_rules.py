@@ -118,3 +118,25 @@ def test_date_printed_above_the_headline(gazetteer, vocabulary):
     assert draft.title == "17种产品、1个园区入选国家绿色制造名单"
     assert draft.rules_dict["title"] == "line_below_meta"
     assert draft.body.startswith("抓基层")
+
+
+@pytest.mark.parametrize("extra_tags", [0, 500])
+def test_multiword_vocabulary_tag_found_verbatim_whatever_the_vocabulary_size(gazetteer, extra_tags):
+    from articles.ingest import Vocabulary
+
+    # 500 other long tags switch the lookup to the by-first-two-characters index; the answer must not change.
+    others = {f"无关标签{i:04d}号" for i in range(extra_tags)}
+    vocabulary = Vocabulary(tags=frozenset({"全面从严治党", *others}))
+    body = "坚定不移推进全面从严治党，以自我革命精神管党治党。" * 3 + "全面从严治党永远在路上。"
+    draft = parse(page("全面从严治党向纵深发展", "来源：学习时报 2023-01-01", body), "p.txt",
+                  gazetteer=gazetteer, vocabulary=vocabulary)
+    assert draft.tags[0] == "全面从严治党"
+
+
+def test_index_tokens_are_the_search_segmentation_of_title_and_body(samples_dir, gazetteer, vocabulary):
+    from articles.ingest.segment import segment
+
+    for path in sorted(samples_dir.glob("*.txt"))[:6]:
+        draft = parse(path.read_bytes(), path.name, gazetteer=gazetteer, vocabulary=vocabulary, with_index_tokens=True)
+        assert draft.index_tokens == (" ".join(segment(draft.title)), " ".join(segment(draft.body)))
+        assert parse(path.read_bytes(), path.name, gazetteer=gazetteer, vocabulary=vocabulary).index_tokens is None
