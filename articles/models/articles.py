@@ -71,8 +71,10 @@ class Article(models.Model):
     summary = models.TextField("摘要", blank=True, help_text="留空则取正文第一段。")
     published_at = models.DateTimeField("发布时间", null=True, blank=True, db_index=True, help_text="原文的发布时间。")
     date_only = models.BooleanField("仅有日期", default=False, help_text="原文只给出日期、没有时刻。")
+    # No index of its own: article_source_pub_idx (source_id, published_at) serves every lookup by source.
     source = models.ForeignKey(
-        Source, verbose_name="来源", null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
+        Source, verbose_name="来源", null=True, blank=True, on_delete=models.PROTECT, related_name="articles",
+        db_index=False,
     )
     authors = models.JSONField("作者", default=list, blank=True)
     editors = models.JSONField("编辑", default=list, blank=True)
@@ -82,7 +84,8 @@ class Article(models.Model):
     regions = models.ManyToManyField(Region, verbose_name="地区", blank=True, related_name="articles")
     tags = TaggableManager("标签", through=TaggedArticle, blank=True, help_text="用逗号（，或,）、顿号（、）或空格分隔。")
 
-    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    # Indexed by article_status_pub_idx (status, published_at).
+    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.DRAFT)
     publish_at = models.DateTimeField(
         "定时发布", null=True, blank=True, help_text="已发布的文章到这个时间才对读者可见；留空则立即可见。"
     )
@@ -113,6 +116,8 @@ class Article(models.Model):
     history = HistoricalRecords(
         excluded_fields=["raw_text", "fingerprint", "fp_band0", "fp_band1", "fp_band2", "fp_band3", "has_warnings"],
         m2m_fields=[regions],
+        # History is read per article (by id and date); indexes copied from the article would only slow writes.
+        no_db_index=["published_at", "source", "status", "raw_sha256", "duplicate_of"],
     )
 
     class Meta:
