@@ -223,20 +223,29 @@ def tag_ids_for(names: set[str]) -> dict[str, int]:
 
 
 def near_duplicates_for(drafts: list[ArticleDraft]) -> dict[str, Article]:
-    """find_near_duplicate for a whole chunk in one indexed query (sha256 -> earliest original)."""
+    """find_near_duplicate for a whole chunk in one indexed query (sha256 -> earliest original).
+
+    Each draft is compared only with the stored articles that share one of its four bands
+    (any two fingerprints within distance 3 share one), earliest first.
+    """
     if not drafts:
         return {}
     cond = Q()
     for i in range(4):
         cond |= Q(**{f"fp_band{i}__in": {d.fingerprint_bands[i] for d in drafts}})
-    candidates = list(Article.objects.filter(cond).exclude(fingerprint__isnull=True).order_by("id")
-                      .only("id", "fingerprint", "duplicate_of_id", "title"))
+    rows = (Article.objects.filter(cond).exclude(fingerprint__isnull=True).order_by("id")
+            .values_list("id", "fingerprint", "duplicate_of_id", "fp_band0", "fp_band1", "fp_band2", "fp_band3"))
+    buckets: dict[tuple[int, int], list[tuple[int, int, int | None]]] = {}
+    for pk, fingerprint, original, *row_bands in rows:
+        for i, band in enumerate(row_bands):
+            buckets.setdefault((i, band), []).append((pk, fingerprint, original))
     limit = getattr(settings, "GAOKU_NEAR_DUPLICATE_DISTANCE", 3)
     found = {}
     for draft in drafts:
-        for article in candidates:
-            if hamming(article.fingerprint, draft.fingerprint) <= limit:
-                found[draft.sha256] = Article(pk=article.duplicate_of_id) if article.duplicate_of_id else article
+        candidates = sorted({c for i, band in enumerate(draft.fingerprint_bands) for c in buckets.get((i, band), ())})
+        for pk, fingerprint, original in candidates:
+            if hamming(fingerprint, draft.fingerprint) <= limit:
+                found[draft.sha256] = Article(pk=original or pk)
                 break
     return found
 
