@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from . import patterns as P
+from .script import to_simplified
 from .structure import Layout, is_meta_line
 
 _NAME_SPLIT = re.compile(r"[、，,&＆/\s]+")
@@ -50,13 +51,47 @@ def source(layout: Layout) -> tuple[str | None, str]:
             return m.group("name"), "journal_issue"
     if layout.date_line is not None and layout.date_hit is not None:
         beside = layout.lines[layout.date_line][layout.date_hit.end:].strip()
-        tokens = [t for t in beside.split() if t]
+        tokens = [t for t in beside.split() if t and not P.NOT_A_SOURCE.match(t)]
         if len(tokens) == 1 and not P.LABEL_ANYWHERE.search(tokens[0]) and len(tokens[0]) <= 20:
             return tokens[0].strip("《》"), "beside_date"
         nxt = layout.date_line + 1
         if not beside and nxt < len(layout.lines) and _standalone_name(layout, nxt, maxlen=10):
             return layout.lines[nxt], "line_below_date"
+    for i in credit_lines(layout):  # 来源：南京发布 printed after the body
+        key, line = layout.keys[i], layout.lines[i]
+        m = P.LABELED_SOURCE.match(key)
+        if m:
+            value = _cut_value(line[m.start("value"):])
+            if value:
+                return value, "labelled_source_after_body"
+    if layout.body_start < layout.body_stop:  # the wire service of the lead: 新华社杭州5月11日电, （中央社记者…电）
+        lead = layout.keys[layout.body_start]
+        m = P.DATELINE.match(lead) or P.DATELINE_INSIDE.match(lead)
+        if m and m.group("agency"):
+            return layout.lines[layout.body_start][m.start("agency"):m.end("agency")], "dateline_agency"
     return None, "none"
+
+
+def dateline_reporters(line: str, key: str) -> list[str]:
+    """Reporters named in a wire-service lead (see patterns.DATELINE), as the line writes them."""
+    m = P.DATELINE.match(key)
+    if m:
+        start, names = m.start("names"), P.DATELINE_ROLE.sub(lambda r: " " * len(r.group()), m.group("names"))
+        return [line[start + n.start(): start + n.end()] for n in re.finditer(P.NAME, names)]
+    m = P.DATELINE_INSIDE.match(key)
+    if not m:
+        return []
+    # （中央社记者杨思瑞、王小明台南5日电）: the last name runs into the place.
+    start = m.start("rest")
+    parts = [(start + p.start(), p.group()) for p in re.finditer(r"[^、\s]+", m.group("rest"))]
+    found = []
+    for k, (offset, part) in enumerate(parts):
+        size = len(part)
+        if k == len(parts) - 1 and size >= 4:
+            size = 3 if size >= 5 else 2
+        if 2 <= size <= 4:
+            found.append(line[offset: offset + size])
+    return found
 
 
 def _standalone_name(layout: Layout, i: int, maxlen: int) -> bool:
@@ -81,6 +116,10 @@ def authors(layout: Layout, body_lines: list[str]) -> tuple[list[str], str]:
             names = _names(value, allow_org=True)
             if names:
                 return names, "labelled_author"
+    if body_lines:
+        names = dateline_reporters(body_lines[0], to_simplified(body_lines[0][:80]))
+        if names:
+            return names, "dateline_reporters"
     if layout.date_line is not None and layout.date_hit is not None:
         beside = layout.lines[layout.date_line][layout.date_hit.end:].strip()
         tokens = beside.split()
@@ -134,7 +173,10 @@ def views(layout: Layout) -> tuple[int | None, str]:
             continue
         m = P.VIEWS.search(key)
         if m:
-            return int(m.group("value").replace(",", "")), "labelled_views"
+            value = float(m.group("value").replace(",", ""))
+            if m.group("unit"):  # 3.2万, 10w+
+                return int(round(value * 10000)), "labelled_views_wan"
+            return int(value), "labelled_views"
     return None, "none"
 
 

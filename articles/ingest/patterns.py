@@ -19,7 +19,8 @@ LABELED_SOURCE = re.compile(rf"{SOURCE_LABEL}\s*[:：|︱]\s*(?P<value>[^\s:：|
 LABELED_TIME = re.compile(rf"{TIME_LABEL}\s*[:：]")
 LABELED_AUTHOR = re.compile(rf"(?<![编辑审校]){AUTHOR_LABEL}{SEP}(?P<value>.*)")
 LABELED_EDITOR = re.compile(rf"(?<!校){EDITOR_LABEL}{SEP}(?P<value>[{HAN}·]{{2,4}}(?:[、，,\s]+[{HAN}·]{{2,4}})*)")
-VIEWS = re.compile(rf"{VIEWS_LABEL}\s*[:：(（]?\s*(?P<value>\d[\d,]*)\s*(?:次|人次|[)）])?")
+VIEWS = re.compile(
+    rf"{VIEWS_LABEL}\s*[:：(（]?\s*(?P<value>\d[\d,]*(?:\.\d+(?=\s*[万wW]))?)\s*(?P<unit>[万wW])?\+?\s*(?:次|人次|[)）])?")
 META_LABEL_START = re.compile(rf"^[\s【\[(（]*{ANY_LABEL}\s*[:：|︱]")
 LABEL_ANYWHERE = re.compile(rf"{ANY_LABEL}\s*[:：|︱]")
 NEXT_LABEL = re.compile(rf"(?:{ANY_LABEL})\s*[:：|︱]|\s{{2,}}|\u3000|\s[|｜]\s")
@@ -49,12 +50,26 @@ BODY_NOISE = re.compile(
     re.IGNORECASE,
 )
 
-BREADCRUMB = re.compile(r"(?:当前位置|现在位置|您的位置|你的位置|位置)\s*[:：]|首页\s*(?:>|》|»|->|/|＞)|\s(?:>|»|->|＞)\s|^>|->")
+BREADCRUMB = re.compile(
+    r"(?:当前位置|现在位置|您的位置|你的位置|位置)\s*[:：]|首页\s*(?:>|》|»|->|/|＞)|\s(?:>|»|->|＞)\s|^>|->|>>|＞＞|»|›")
 MENU = re.compile(r"(?:\|.*){2,}|(?:\s\S{2,4}){5,}")
 END_PUNCT = "。！？!?…；;”’\"」』）)：:"
 URL_NOTICE = re.compile(r"(?:如若转载|转载请注明|本文链接|原文链接|原文地址|文章链接|本文地址|出处)\S{0,12}?[:：]?\s*(?P<url>https?://[^\s，。）)\"'<>]+)")
 ORIGINAL_TITLE = re.compile(r"^(?:本文)?原标题\s*[:：]\s*《?(?P<title>.+?)》?\s*$")
 TRAILING_AUTHOR = re.compile(rf"[(（]\s*(?:记者|通讯员|作者)?\s*(?P<names>{NAME}(?:[\s、]+{NAME})*)\s*[)）]\s*$")
+# The wire-service lead: 新华社杭州5月11日电（记者 张乐 李平）, 中新网北京11月20日电(记者 王明),
+# （中央社记者杨思瑞台南5日电）. Matched on the first body line, in simplified script.
+DATELINE = re.compile(
+    rf"^(?P<agency>[{HAN}]{{2,5}}?社|[{HAN}]{{2,3}}网)?(?P<place>[{HAN}]{{0,10}}?)(?:\d{{1,2}}月)?\d{{1,2}}日(?:专)?电"
+    rf"\s*[(（]\s*(?P<names>(?:(?:记者|通讯员|实习生)\s*{NAME}(?:[\s、]+{NAME})*\s*)+)[)）]"
+)
+DATELINE_INSIDE = re.compile(
+    rf"^[(（]\s*(?P<agency>[{HAN}]{{2,5}}?社|[{HAN}]{{2,3}}网)?记者\s*(?P<rest>[{HAN}·、\s]{{3,40}}?)"
+    rf"(?:\d{{1,2}}月)?\d{{1,2}}日(?:专)?电\s*[)）]"
+)
+DATELINE_ROLE = re.compile(r"记者|通讯员|实习生")
+# Not an outlet: 发表于江苏 and IP属地 are where a post was sent from.
+NOT_A_SOURCE = re.compile(r"^(?:发表于|IP属地|原创$)")
 AUTHOR_AFTER_TITLE = re.compile(
     r"(?:教授|研究员|讲师|博士|博士后|硕士|主任|书记|部长|院长|所长|校长|处长|科长|局长|馆长|委员|干部|记者|编辑|学者|专家|成员|副教授|助理研究员|研究生|学生)"
     rf"(?P<name>{NAME})$"

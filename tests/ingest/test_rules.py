@@ -140,3 +140,55 @@ def test_index_tokens_are_the_search_segmentation_of_title_and_body(samples_dir,
         draft = parse(path.read_bytes(), path.name, gazetteer=gazetteer, vocabulary=vocabulary, with_index_tokens=True)
         assert draft.index_tokens == (" ".join(segment(draft.title)), " ".join(segment(draft.body)))
         assert parse(path.read_bytes(), path.name, gazetteer=gazetteer, vocabulary=vocabulary).index_tokens is None
+
+
+# Lines below are modelled on real wire-service, portal and WeChat pages (not in the samples).
+WIRE_BODY = "初夏时节，浙江省湖州市安吉县山川乡的竹林郁郁葱葱。当地村民说，过去竹子只能卖竹材，如今竹林还能卖空气。"
+
+
+@pytest.mark.parametrize("lead, authors", [
+    ("新华社杭州5月11日电（记者 张乐 李平）", ["张乐", "李平"]),
+    ("中新网北京11月20日电(记者 王明 通讯员 赵小红)", ["王明", "赵小红"]),
+    ("本报北京5月11日电（记者张乐）", ["张乐"]),
+    ("（中央社記者楊思瑞台南5日電）", ["楊思瑞"]),
+    ("（中央社記者王明、楊思瑞台北5日電）", ["王明", "楊思瑞"]),
+    ("（中央社記者王明台北5日電）", ["王明"]),
+])
+def test_wire_dateline_names_the_reporters(gazetteer, vocabulary, lead, authors):
+    draft = parse(page("浙江安吉：竹林碳汇助力共同富裕", "2023-05-12 08:21:36", lead + WIRE_BODY, WIRE_BODY),
+                  "p.txt", gazetteer=gazetteer, vocabulary=vocabulary)
+    assert list(draft.authors) == authors
+    assert draft.rules_dict["authors"] == "dateline_reporters"
+
+
+def test_wire_agency_is_the_source_when_no_outlet_is_printed(gazetteer, vocabulary):
+    draft = parse(page("台南鹽水蜂炮登場 萬人湧入體驗烽火洗禮", "2023/02/05 23:10（2/6 00:15 更新）",
+                       "（中央社記者楊思瑞台南5日電）台南鹽水蜂炮今晚登場，吸引上萬民眾湧入，體驗「烽火洗禮」。", WIRE_BODY),
+                  "p.txt", gazetteer=gazetteer, vocabulary=vocabulary)
+    assert draft.source == "中央社" and draft.rules_dict["source"] == "dateline_agency"
+    labelled = parse(page("浙江安吉：竹林碳汇助力共同富裕", "2023-05-12 08:21:36 来源：新华网",
+                          "新华社杭州5月11日电（记者 张乐）" + WIRE_BODY), "p.txt", gazetteer=gazetteer, vocabulary=vocabulary)
+    assert labelled.source == "新华网"
+
+
+def test_breadcrumb_with_double_arrows_is_not_part_of_the_title(gazetteer, vocabulary):
+    draft = parse(page("人民网", "人民网>>经济·科技", "四川成都：夜间经济点亮城市烟火气", "2023年08月15日09:12 | 来源：人民网－四川频道",
+                       WIRE_BODY), "p.txt", gazetteer=gazetteer, vocabulary=vocabulary)
+    assert draft.title == "四川成都：夜间经济点亮城市烟火气"
+
+
+def test_wechat_post_location_is_no_source_and_wan_counts_are_numbers(gazetteer, vocabulary):
+    draft = parse(page("江苏发布", "原创 江苏发布 江苏发布 2023-04-18 18:30 发表于江苏", "南京地铁又有新线路开通！",
+                       "今天上午，南京地铁7号线中间段正式开通初期运营，线路全长约12.6公里，共设车站10座。", WIRE_BODY,
+                       "来源：南京发布", "编辑：张静", "审核：刘洋", "阅读 3.2万", "在看"),
+                  "p.txt", gazetteer=gazetteer, vocabulary=vocabulary)
+    assert draft.source == "南京发布" and draft.rules_dict["source"] == "labelled_source_after_body"
+    assert draft.views == 32000 and list(draft.editors) == ["张静", "刘洋"]
+
+
+@pytest.mark.parametrize("line, value", [("阅读 10万+", 100000), ("浏览次数：1265", 1265), ("阅读量：1,024次", 1024),
+                                         ("阅读 2.5w", 25000), ("评论 35", None)])
+def test_view_counts(gazetteer, vocabulary, line, value):
+    draft = parse(page("南京地铁又有新线路开通！", "2023-04-18 18:30 来源：南京发布", WIRE_BODY, WIRE_BODY, "编辑：张静", line),
+                  "p.txt", gazetteer=gazetteer, vocabulary=vocabulary)
+    assert draft.views == value
