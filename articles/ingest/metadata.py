@@ -37,14 +37,21 @@ def _cut_value(text: str) -> str:
     return _CLEAN_VALUE.sub("", value).strip("《》<>【】[]()（） ")
 
 
-def source(layout: Layout) -> tuple[str | None, str]:
-    for i in header_lines(layout):
+def _labelled_source(layout: Layout, indices: list[int], *, anywhere: bool) -> str | None:
+    for i in indices:
         key, line = layout.keys[i], layout.lines[i]
-        m = P.LABELED_SOURCE.search(key)
+        m = (P.LABELED_SOURCE.search if anywhere else P.LABELED_SOURCE.match)(key)
         if m:
             value = _cut_value(line[m.start("value"):])
             if value:
-                return value, "labelled_source"
+                return value
+    return None
+
+
+def source(layout: Layout) -> tuple[str | None, str]:
+    value = _labelled_source(layout, header_lines(layout), anywhere=True)
+    if value:
+        return value, "labelled_source"
     for i in credit_lines(layout):
         m = re.match(r"^《(?P<name>[^》]{2,20})》\s*(?:19|20)\d{2}\s*年\s*第\s*\d+\s*期", layout.lines[i])
         if m:
@@ -57,13 +64,9 @@ def source(layout: Layout) -> tuple[str | None, str]:
         nxt = layout.date_line + 1
         if not beside and nxt < len(layout.lines) and _standalone_name(layout, nxt, maxlen=10):
             return layout.lines[nxt], "line_below_date"
-    for i in credit_lines(layout):  # 来源：南京发布 printed after the body
-        key, line = layout.keys[i], layout.lines[i]
-        m = P.LABELED_SOURCE.match(key)
-        if m:
-            value = _cut_value(line[m.start("value"):])
-            if value:
-                return value, "labelled_source_after_body"
+    value = _labelled_source(layout, credit_lines(layout), anywhere=False)  # 来源：南京发布 after the body
+    if value:
+        return value, "labelled_source_after_body"
     if layout.body_start < layout.body_stop:  # the wire service of the lead: 新华社杭州5月11日电, （中央社记者…电）
         lead = layout.keys[layout.body_start]
         m = P.DATELINE.match(lead) or P.DATELINE_INSIDE.match(lead)
