@@ -58,6 +58,10 @@ def source(layout: Layout) -> tuple[str | None, str]:
             return m.group("name"), "journal_issue"
     if layout.date_line is not None and layout.date_hit is not None:
         beside = layout.lines[layout.date_line][layout.date_hit.end:].strip()
+        byline = P.SLASH_BYLINE.search(layout.keys[layout.date_line][layout.date_hit.end:])
+        if byline and byline.group("source"):
+            start = layout.date_hit.end + byline.start("source")
+            return layout.lines[layout.date_line][start: start + len(byline.group("source"))], "byline_outlet"
         tokens = [t for t in beside.split() if t and not P.NOT_A_SOURCE.match(t)]
         if len(tokens) == 1 and not P.LABEL_ANYWHERE.search(tokens[0]) and len(tokens[0]) <= 20:
             return tokens[0].strip("《》"), "beside_date"
@@ -123,6 +127,15 @@ def authors(layout: Layout, body_lines: list[str]) -> tuple[list[str], str]:
         names = dateline_reporters(body_lines[0], to_simplified(body_lines[0][:80]))
         if names:
             return names, "dateline_reporters"
+    bylines = [(body_lines[0], to_simplified(body_lines[0][:60]))] if body_lines else []
+    if layout.date_line is not None:
+        bylines.insert(0, (layout.lines[layout.date_line], layout.keys[layout.date_line]))
+    for line, key in bylines:
+        m = P.SLASH_BYLINE.search(key)
+        if m:
+            names = _names(line[m.start("names"): m.end("names")])
+            if names:
+                return names, "slash_byline"
     if layout.date_line is not None and layout.date_hit is not None:
         beside = layout.lines[layout.date_line][layout.date_hit.end:].strip()
         tokens = beside.split()

@@ -11,7 +11,7 @@ TIME_LABEL = r"(?:发布时间|发布日期|发表时间|发表日期|更新时�
 AUTHOR_LABEL = r"(?:作者|撰文|执笔|撰稿)"
 EDITOR_LABEL = r"(?:责任编辑|责编|编辑|审核|审校|编审)"
 VIEWS_LABEL = r"(?:点击量|点击数|点击率|点击|阅读量|阅读数|阅读次数|阅读|浏览量|浏览次数|浏览|人气|访问量|访问次数)"
-OTHER_LABEL = r"(?:校对|摄影|摄像|字号|字体|分享)"
+OTHER_LABEL = r"(?:校对|摄影|摄像|字号|字体|分享|发布于|IP属地)"
 ANY_LABEL = rf"(?:{SOURCE_LABEL}|{TIME_LABEL}|{AUTHOR_LABEL}|{EDITOR_LABEL}|{VIEWS_LABEL}|{OTHER_LABEL})"
 SEP = r"\s*[:：|︱丨/]\s*"
 
@@ -51,7 +51,8 @@ BODY_NOISE = re.compile(
 )
 
 BREADCRUMB = re.compile(
-    r"(?:当前位置|现在位置|您的位置|你的位置|位置)\s*[:：]|首页\s*(?:>|》|»|->|/|＞)|\s(?:>|»|->|＞)\s|^>|->|>>|＞＞|»|›")
+    r"(?:当前位置|现在位置|您的位置|你的位置|位置)\s*[:：]|首页\s*(?:>|》|»|->|/|＞)|\s(?:>|»|->|＞)\s|^>|->|>>|＞＞|»|›"
+    r"|^[^/／]{1,10}(?:\s[/／]\s[^/／]{1,10})+$")  # 地方 / 桃园市
 MENU = re.compile(r"(?:\|.*){2,}|(?:\s\S{2,4}){5,}")
 END_PUNCT = "。！？!?…；;”’\"」』）)：:"
 URL_NOTICE = re.compile(r"(?:如若转载|转载请注明|本文链接|原文链接|原文地址|文章链接|本文地址|出处)\S{0,12}?[:：]?\s*(?P<url>https?://[^\s，。）)\"'<>]+)")
@@ -66,6 +67,11 @@ DATELINE = re.compile(
 DATELINE_INSIDE = re.compile(
     rf"^[(（]\s*(?P<agency>[{HAN}]{{2,5}}?社|[{HAN}]{{2,3}}网)?记者\s*(?P<rest>[{HAN}·、\s]{{3,40}}?)"
     rf"(?:\d{{1,2}}月)?\d{{1,2}}日(?:专)?电\s*[)）]"
+)
+# Taiwanese bylines: 联合报／记者王小明／桃园即时报导 beside the date, 〔记者陈文婵／高雄报导〕 opening the lead.
+SLASH_BYLINE = re.compile(
+    rf"(?:^|\s|[〔【\[(（])(?:(?P<source>[{HAN}A-Za-z]{{2,12}})\s*[／/]\s*)?记者\s*(?P<names>{NAME}(?:[、\s]+{NAME})*)"
+    rf"\s*[／/]\s*[{HAN}]{{0,10}}报导"
 )
 DATELINE_ROLE = re.compile(r"记者|通讯员|实习生")
 # Not an outlet: 发表于江苏 and IP属地 are where a post was sent from.

@@ -192,3 +192,20 @@ def test_view_counts(gazetteer, vocabulary, line, value):
     draft = parse(page("南京地铁又有新线路开通！", "2023-04-18 18:30 来源：南京发布", WIRE_BODY, WIRE_BODY, "编辑：张静", line),
                   "p.txt", gazetteer=gazetteer, vocabulary=vocabulary)
     assert draft.views == value
+
+
+def test_taiwanese_slash_bylines_give_outlet_and_reporter(gazetteer, vocabulary):
+    body = "桃園機場捷運延伸至中壢火車站路段，工程進度已達95%，交通部鐵道局今天表示，預計明年底通車。"
+    udn = parse(page("地方 / 桃園市", "桃園機場捷運延伸線 明年底通車", "2023-05-12 14:30 聯合報／ 記者王小明／桃園即時報導", body, body),
+                "p.txt", gazetteer=gazetteer, vocabulary=vocabulary)
+    assert udn.title == "桃園機場捷運延伸線 明年底通車"
+    assert (udn.source, list(udn.authors)) == ("聯合報", ["王小明"])
+    ltn = parse(page("高雄愛河畔 熱氣球嘉年華登場", "2023/05/12 05:30", "〔記者陳文嬋／高雄報導〕" + body, body),
+                "p.txt", gazetteer=gazetteer, vocabulary=vocabulary)
+    assert list(ltn.authors) == ["陳文嬋"]
+
+
+def test_post_location_line_is_metadata_not_the_title(gazetteer, vocabulary):
+    draft = parse(page("搜狐首页", "2023-06-20 15:47 来源: 澎湃新闻", "发布于：上海市", "上海浦东：首个“15分钟社区生活圈”示范街道揭牌",
+                       WIRE_BODY, "返回搜狐，查看更多"), "p.txt", gazetteer=gazetteer, vocabulary=vocabulary)
+    assert draft.title == "上海浦东：首个“15分钟社区生活圈”示范街道揭牌" and draft.source == "澎湃新闻"
