@@ -5,7 +5,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-_TIME = r"(?:\s*(?:T|\s)?\s*(?P<H>[01]?\d|2[0-3])[:：时](?P<M>[0-5]\d)(?:[:：分](?P<S>[0-5]\d))?)?"
+# A clock time after the date, perhaps after the weekday: 2023年05月12日 星期五 10:30.
+_TIME = r"(?:(?:\s*[(（]?(?:星期|周|礼拜|禮拜)[一二三四五六日天][)）]?)?\s*(?:T|\s)?\s*(?P<H>[01]?\d|2[0-3])[:：时](?P<M>[0-5]\d)(?:[:：分](?P<S>[0-5]\d))?)?"
 
 # (name, regex): order matters; earlier patterns are tried first.
 DATE_PATTERNS = [

@@ -66,8 +66,12 @@ def source(layout: Layout) -> tuple[str | None, str]:
         if len(tokens) == 1 and not P.LABEL_ANYWHERE.search(tokens[0]) and len(tokens[0]) <= 20:
             return tokens[0].strip("《》"), "beside_date"
         nxt = layout.date_line + 1
-        if not beside and nxt < len(layout.lines) and _standalone_name(layout, nxt, maxlen=10):
-            return layout.lines[nxt], "line_below_date"
+        if not tokens and nxt < len(layout.lines):
+            if _standalone_name(layout, nxt, maxlen=10):
+                return layout.lines[nxt], "line_below_date"
+            byline = P.SLASH_BYLINE.match(layout.keys[nxt])  # 北京日报客户端 | 记者 孙杰
+            if byline and byline.group("source"):
+                return layout.lines[nxt][byline.start("source"): byline.end("source")], "byline_outlet"
     value = _labelled_source(layout, credit_lines(layout), anywhere=False)  # 来源：南京发布 after the body
     if value:
         return value, "labelled_source_after_body"
@@ -76,6 +80,9 @@ def source(layout: Layout) -> tuple[str | None, str]:
         m = P.DATELINE.match(lead) or P.DATELINE_INSIDE.match(lead)
         if m and m.group("agency"):
             return layout.lines[layout.body_start][m.start("agency"):m.end("agency")], "dateline_agency"
+        m = P.NEWS_FLASH.match(lead)  # 【香港文汇报讯】
+        if m and not P.OWN_OUTLET.match(m.group("agency")):
+            return layout.lines[layout.body_start][m.start("agency"):m.end("agency")], "news_flash"
     return None, "none"
 
 
@@ -129,7 +136,8 @@ def authors(layout: Layout, body_lines: list[str]) -> tuple[list[str], str]:
             return names, "dateline_reporters"
     bylines = [(body_lines[0], to_simplified(body_lines[0][:60]))] if body_lines else []
     if layout.date_line is not None:
-        bylines.insert(0, (layout.lines[layout.date_line], layout.keys[layout.date_line]))
+        below = [layout.date_line + 1] if layout.date_line + 1 < min(len(layout.lines), layout.body_start) else []
+        bylines[:0] = [(layout.lines[i], layout.keys[i]) for i in [layout.date_line, *below]]
     for line, key in bylines:
         m = P.SLASH_BYLINE.search(key)
         if m:

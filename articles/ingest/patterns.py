@@ -53,7 +53,7 @@ BODY_NOISE = re.compile(
 BREADCRUMB = re.compile(
     r"(?:当前位置|现在位置|您的位置|你的位置|位置)\s*[:：]|首页\s*(?:>|》|»|->|/|＞)|\s(?:>|»|->|＞)\s|^>|->|>>|＞＞|»|›"
     r"|^[^/／]{1,10}(?:\s[/／]\s[^/／]{1,10})+$")  # 地方 / 桃园市
-MENU = re.compile(r"(?:\|.*){2,}|(?:\s\S{2,4}){5,}")
+MENU = re.compile(r"(?:\|.*){2,}|(?:\s\S{2,4}){5,}|^\S{2,6}(?:\s+\S{2,6}){3,}$")
 END_PUNCT = "。！？!?…；;”’\"」』）)：:"
 URL_NOTICE = re.compile(r"(?:如若转载|转载请注明|本文链接|原文链接|原文地址|文章链接|本文地址|出处)\S{0,12}?[:：]?\s*(?P<url>https?://[^\s，。）)\"'<>]+)")
 ORIGINAL_TITLE = re.compile(r"^(?:本文)?原标题\s*[:：]\s*《?(?P<title>.+?)》?\s*$")
@@ -61,7 +61,7 @@ TRAILING_AUTHOR = re.compile(rf"[(（]\s*(?:记者|通讯员|作者)?\s*(?P<name
 # The wire-service lead: 新华社杭州5月11日电（记者 张乐 李平）, 中新网北京11月20日电(记者 王明),
 # （中央社记者杨思瑞台南5日电）. Matched on the first body line, in simplified script.
 DATELINE = re.compile(
-    rf"^(?P<agency>[{HAN}]{{2,5}}?社|[{HAN}]{{2,3}}网)?(?P<place>[{HAN}]{{0,10}}?)(?:\d{{1,2}}月)?\d{{1,2}}日(?:专)?电"
+    rf"^(?P<agency>[{HAN}]{{2,5}}?社|[{HAN}]{{2,3}}网)?(?P<place>[{HAN}]{{0,10}}?)(?:(?:\d{{1,2}}月)?\d{{1,2}}日(?:专)?电|讯)"
     rf"\s*[(（]\s*(?P<names>(?:(?:记者|通讯员|实习生)\s*{NAME}(?:[\s、]+{NAME})*\s*)+)[)）]"
 )
 DATELINE_INSIDE = re.compile(
@@ -69,13 +69,17 @@ DATELINE_INSIDE = re.compile(
     rf"(?:\d{{1,2}}月)?\d{{1,2}}日(?:专)?电\s*[)）]"
 )
 # Taiwanese bylines: 联合报／记者王小明／桃园即时报导 beside the date, 〔记者陈文婵／高雄报导〕 opening the lead.
+# 北京日报客户端 | 记者 孙杰 on a line of its own.
 SLASH_BYLINE = re.compile(
-    rf"(?:^|\s|[〔【\[(（])(?:(?P<source>[{HAN}A-Za-z]{{2,12}})\s*[／/]\s*)?记者\s*(?P<names>{NAME}(?:[、\s]+{NAME})*)"
-    rf"\s*[／/]\s*[{HAN}]{{0,10}}报导"
+    rf"(?:^|\s|[〔【\[(（])(?:(?P<source>[{HAN}A-Za-z]{{2,12}})\s*[／/|｜]\s*)?记者\s*(?P<names>{NAME}(?:[、\s]+{NAME})*)"
+    rf"\s*(?:[／/]\s*[{HAN}]{{0,10}}报导|[〕】\])）]|$)"
 )
 DATELINE_ROLE = re.compile(r"记者|通讯员|实习生")
 # Not an outlet: 发表于江苏 and IP属地 are where a post was sent from.
-NOT_A_SOURCE = re.compile(r"^(?:发表于|IP属地|原创$)")
+NOT_A_SOURCE = re.compile(r"^(?:发表于|IP属地|原创$|\d{1,2}:\d{2}(?::\d{2})?$|星期[一二三四五六日天]$|周[一二三四五六日]$|礼拜[一二三四五六日天]$)")
+# 【香港文汇报讯】, 本报讯, （人民网讯）: a lead that credits an outlet (本报 / 本网 … name none).
+NEWS_FLASH = re.compile(rf"^[【\[(（]?\s*(?P<agency>[{HAN}A-Za-z]{{2,12}}?)讯\s*[】\])）]?")
+OWN_OUTLET = re.compile(r"^(?:本报|本网|本刊|本台|本站|本社|本报记者)$")
 AUTHOR_AFTER_TITLE = re.compile(
     r"(?:教授|研究员|讲师|博士|博士后|硕士|主任|书记|部长|院长|所长|校长|处长|科长|局长|馆长|委员|干部|记者|编辑|学者|专家|成员|副教授|助理研究员|研究生|学生)"
     rf"(?P<name>{NAME})$"

@@ -147,16 +147,35 @@ _FOREIGN = re.compile(
 PROMINENT = ("title", "source", "lead", "credit")
 
 
-def _weighted_mentions(gazetteer: Gazetteer, text: str, weight: float):
+# Regions named as a group in a headline (京津冀协同发展…): each member counts as named there.
+# In the body such groups are mostly context (融入长三角), so they count only in the title.
+REGION_GROUPS = {
+    "京津冀": ("11", "12", "13"),
+    "长三角": ("31", "32", "33", "34"),
+    "长江三角洲": ("31", "32", "33", "34"),
+    "沪苏浙皖": ("31", "32", "33", "34"),
+    "粤港澳大湾区": ("44", "81", "82"),
+    "粤港澳": ("44", "81", "82"),
+    "成渝地区": ("50", "51"),
+    "川渝": ("50", "51"),
+    "东北三省": ("21", "22", "23"),
+    "黑吉辽": ("21", "22", "23"),
+}
+_GROUPS = re.compile("|".join(sorted(REGION_GROUPS, key=len, reverse=True)))
+
+
+def _weighted_mentions(gazetteer: Gazetteer, zone: str, text: str, weight: float):
     """(position, codes, weight) of each place named in a zone's text.
 
     Places named before 一行 / 代表团 … in the same sentence are the visitors' home, not the
     article's subject: they count a tenth. Sentences end at 。！？ and line breaks, which are also
     where segmentation breaks, so a zone without visitors is segmented in one call.
     """
+    groups = [(m.start(), frozenset({code}), weight) for m in _GROUPS.finditer(text)
+              for code in REGION_GROUPS[m.group()] if code in gazetteer.places] if zone == "title" else []
     if not _VISITOR.search(text):
-        return [(pos, codes, weight) for pos, codes, _full in gazetteer.mentions(text)]
-    out = []
+        return groups + [(pos, codes, weight) for pos, codes, _full in gazetteer.mentions(text)]
+    out = groups
     for match in _SENTENCE.finditer(text):
         sentence = match.group()
         visitor = _VISITOR.search(sentence)
@@ -178,7 +197,7 @@ def score_regions(gazetteer: Gazetteer, zones: list[tuple[str, str]]) -> dict[st
     ambiguous: list[tuple[frozenset[str], float]] = []
     for zone, text in zones:
         weight = ZONE_WEIGHTS[zone]
-        for _pos, codes, w in _weighted_mentions(gazetteer, text, weight):
+        for _pos, codes, w in _weighted_mentions(gazetteer, zone, text, weight):
             if len(codes) == 1 and AMBIGUOUS not in codes:
                 scores[next(iter(codes))] += w
             else:

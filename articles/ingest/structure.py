@@ -95,10 +95,18 @@ def _title_like(line: str, key: str) -> bool:
 def find_title(layout: Layout, html_title: str | None = None) -> None:
     lines, keys = layout.lines, layout.keys
     if layout.anchor is not None:
-        for i in range(layout.anchor - 1, max(-1, layout.anchor - 8), -1):
+        # Up to seven lines above the metadata; paragraphs in between are skipped over, since
+        # some sites print the metadata after the body.
+        looked = 0
+        for i in range(layout.anchor - 1, -1, -1):
+            if _is_sentence(lines[i]) and lines[i][-1] in P.END_PUNCT:
+                continue
             if _title_like(lines[i], keys[i]):
                 layout.title, layout.title_line, layout.title_rule = lines[i], i, "line_above_meta"
                 _join_wrapped_title(layout, i)
+                break
+            looked += 1
+            if looked >= 7:
                 break
         if not layout.title:  # some pages print the date line above the headline
             for i in range(layout.anchor + 1, min(len(lines), layout.anchor + 4)):
@@ -156,15 +164,26 @@ def _paragraph_like(line: str) -> bool:
 
 
 def find_body(layout: Layout) -> None:
-    lines, keys = layout.lines, layout.keys
     start = 0
     if layout.anchor is not None:
         start = layout.anchor + 1
     elif layout.title_line is not None:
         start = layout.title_line + 1
+    first, stop, rule = _scan_body(layout, start, len(layout.lines))
+    title_line, anchor = layout.title_line, layout.anchor
+    if stop <= first and title_line is not None and anchor is not None and title_line < anchor:
+        # Nothing after the metadata: the body stands between the headline and the metadata.
+        first, stop, rule = _scan_body(layout, title_line + 1, anchor)
+        rule = rule or "metadata_after_body"
+    layout.body_start, layout.body_stop, layout.stop_rule = first, stop, rule or layout.stop_rule
+
+
+def _scan_body(layout: Layout, start: int, end: int) -> tuple[int, int, str]:
+    """(first, stop, stop rule) of the body looked for in lines[start:end]."""
+    lines, keys = layout.lines, layout.keys
     title_key = keys[layout.title_line] if layout.title_line is not None else None
     first = start
-    for j in range(start, min(len(lines), start + 15)):
+    for j in range(start, min(end, start + 15)):
         key = keys[j]
         if is_meta_line(key) or key == title_key or P.BODY_NOISE.match(key) or P.ORIGINAL_TITLE.match(key):
             continue
@@ -178,15 +197,15 @@ def find_body(layout: Layout) -> None:
     else:
         first = start
     header = set(keys[:first])
-    stop = len(lines)
-    for j in range(first, len(lines)):
+    stop, stop_rule = end, ""
+    for j in range(first, end):
         key = keys[j]
         rule = next((name for name, rx in P.BODY_STOPS if rx.search(key)), None)
         if rule is None and j > first and len(key) >= 6 and key in header and not P.BODY_NOISE.match(key):
             rule = "repeated_header_line"
         if rule:
-            stop, layout.stop_rule = j, rule
+            stop, stop_rule = j, rule
             break
     while stop > first and not _paragraph_like(lines[stop - 1]):
         stop -= 1
-    layout.body_start, layout.body_stop = first, stop
+    return first, max(first, stop), stop_rule

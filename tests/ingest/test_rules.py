@@ -209,3 +209,32 @@ def test_post_location_line_is_metadata_not_the_title(gazetteer, vocabulary):
     draft = parse(page("搜狐首页", "2023-06-20 15:47 来源: 澎湃新闻", "发布于：上海市", "上海浦东：首个“15分钟社区生活圈”示范街道揭牌",
                        WIRE_BODY, "返回搜狐，查看更多"), "p.txt", gazetteer=gazetteer, vocabulary=vocabulary)
     assert draft.title == "上海浦东：首个“15分钟社区生活圈”示范街道揭牌" and draft.source == "澎湃新闻"
+
+
+def test_metadata_printed_after_the_body(gazetteer, vocabulary):
+    draft = parse(page("黑龙江省哈尔滨市香坊区人民政府", "网站首页 政务公开 政务服务 政民互动", "香坊区开展冰雪文化旅游推介活动",
+                       "1月8日，香坊区在哈尔滨冰雪大世界举办冰雪文化旅游推介活动，推介区内冰雪旅游线路和特色产品。", WIRE_BODY,
+                       "发布日期：2024-01-09  来源：香坊区文体广电和旅游局  浏览次数：561", "【打印本页】【关闭窗口】"),
+                  "p.txt", gazetteer=gazetteer, vocabulary=vocabulary)
+    assert draft.title == "香坊区开展冰雪文化旅游推介活动"
+    assert draft.body.startswith("1月8日") and draft.body.endswith("如今竹林还能卖空气。")
+    assert (draft.source, draft.views, draft.regions) == ("香坊区文体广电和旅游局", 561, ("黑龙江省/哈尔滨市",))
+
+
+def test_weekday_between_date_and_time_and_news_flash_outlet(gazetteer, vocabulary):
+    draft = parse(page("港府推出新一輪消費券計劃", "2023年05月12日 星期五 10:30",
+                       "【香港文匯報訊】特區政府今日公布新一輪消費券計劃詳情，合資格市民將分兩期獲發共5000元電子消費券。"),
+                  "p.txt", gazetteer=gazetteer, vocabulary=vocabulary)
+    assert draft.published_at.isoformat() == "2023-05-12T10:30:00+08:00" and not draft.date_only
+    assert draft.source == "香港文匯報"
+    own = parse(page("标题在这里写着", "2023年05月12日", "本报讯（记者 孙杰 通讯员 王明）" + WIRE_BODY),
+                "p.txt", gazetteer=gazetteer, vocabulary=vocabulary)
+    assert own.source is None and list(own.authors) == ["孙杰", "王明"]
+
+
+def test_outlet_and_reporter_on_the_line_below_a_date_with_weekday(gazetteer, vocabulary):
+    draft = parse(page("京津冀协同发展迈上新台阶", "2024年2月26日 星期一", "北京日报客户端 | 记者 孙杰",
+                       "十年来，京津冀三地协同发展取得显著成效。北京、天津、河北三地交通一体化加快推进。"),
+                  "p.txt", gazetteer=gazetteer, vocabulary=vocabulary)
+    assert (draft.source, list(draft.authors)) == ("北京日报客户端", ["孙杰"])
+    assert {"北京市", "天津市", "河北省"} == set(draft.regions)
