@@ -23,6 +23,10 @@ _STOP = set(
     首页 正文 分享 打印 关闭 窗口 上一篇 下一篇 责任编辑 版权所有 有限公司 公司 一是 二是 三是 四是 五是""".split()
 )
 _WORD = re.compile(r"^[\u4e00-\u9fff]{2,8}$")
+# jieba's part-of-speech flags of words that can be keywords: nouns, other proper nouns, organisations,
+# verbal and adjectival nouns, abbreviations (党建 j), set phrases and idioms.
+_KEYWORD_POS = frozenset({"n", "nz", "nt", "nw", "nr", "ns", "vn", "an", "j", "l", "i"})
+_OTHER_POS_WEIGHT = 0.35
 
 
 @dataclass(frozen=True)
@@ -71,15 +75,23 @@ def extract_tags(title: str, body: str, vocabulary: Vocabulary, *, limit: int = 
     text = f"{title}\n{title}\n{body}"
     if not simplified:
         text = to_simplified(text)
-    # Count every token in C, then judge each distinct word once.
-    counts = {w: n for w, n in Counter(rjieba.cut(text)).items() if w not in _STOP and _WORD.match(w)}
+    # Count every (word, part of speech) in C, then judge each distinct one once. Nouns, verbal
+    # nouns, abbreviations and idioms make keywords; a verb or adjective (召开, 出台, 点亮) must be
+    # far more salient to be chosen, unless an editor has made it a tag already.
+    tags = vocabulary.tags
+    counts: dict[str, int] = {}
+    weight: dict[str, float] = {}
+    for (w, flag), n in Counter(rjieba.tag(text)).items():
+        if w not in _STOP and _WORD.match(w):
+            counts[w] = counts.get(w, 0) + n
+            weight[w] = max(weight.get(w, 0.0), 1.0 if flag in _KEYWORD_POS or w in tags else _OTHER_POS_WEIGHT)
     if not counts:
         return []
     total = sum(counts.values())
-    tags, synonyms = vocabulary.tags, vocabulary.synonyms
+    synonyms = vocabulary.synonyms
     scores: dict[str, float] = {}
     for word, n in counts.items():
-        score = n / total * idf.get(word, median)
+        score = n / total * idf.get(word, median) * weight[word]
         canonical = synonyms.get(word, word)
         if canonical in tags:
             score *= 2.0  # existing tags are preferred
