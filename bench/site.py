@@ -11,7 +11,6 @@ import http.client
 import os
 import random
 import re
-import statistics
 import subprocess
 import sys
 import time
