@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from articles import selectors
 from articles.ingest import ArticleDraft, Gazetteer, IngestError, Vocabulary, parse
+from articles.ingest.dedup import hamming
 from articles.models import Article, ImportBatch, ImportRecord, Status
 from articles.search import rebuild_index
 from articles.signals import indexing_suspended
@@ -154,6 +155,47 @@ def ingest_paths(*, paths: list[str | Path], status: str = Status.DRAFT, source_
         batch.finished_at = timezone.now()
         batch.counts = dict(summary.counts, skipped=summary.skipped)
         batch.save(update_fields=["state", "finished_at", "counts"])
+    return summary
+
+
+def database_ready() -> bool:
+    """Whether migrate has created the tables an import reads (regions, articles)."""
+    from django.db import connection
+
+    return {Article._meta.db_table, "articles_region"} <= set(connection.introspection.table_names())
+
+
+def preview_paths_offline(*, paths: list[str | Path], on_file: Callable[[FileOutcome], None] | None = None
+                          ) -> ImportSummary:
+    """A dry run that needs no database: the packaged gazetteer, no tag vocabulary, and duplicates
+    looked for among the files of this run only. For trying the importer before `migrate`."""
+    started = time.monotonic()
+    limits = limits_from_settings()
+    gathered = gather(paths, limits)
+    summary = ImportSummary(skipped=gathered.skipped, total=len(gathered.refs))
+    gazetteer, vocabulary = Gazetteer.default(), Vocabulary()
+    seen: dict[str, str] = {}
+    prints: list[int] = []
+    zips: dict[Path, zipfile.ZipFile] = {}
+    try:
+        for ref in gathered.refs:
+            try:
+                draft = parse(read(ref, limits, zips), ref.name, gazetteer=gazetteer, vocabulary=vocabulary)
+            except ReadRefused as exc:
+                outcome = FileOutcome(ref.name, "error", f"{ref.name}: {exc}")
+            except IngestError as exc:
+                outcome = FileOutcome(ref.name, "error", str(exc))
+            else:
+                status = "unchanged" if draft.sha256 in seen else (
+                    "duplicate" if any(hamming(fp, draft.fingerprint) <= 3 for fp in prints) else "new")
+                seen[draft.sha256] = ref.name
+                prints.append(draft.fingerprint)
+                outcome = FileOutcome(ref.name, status, draft=draft)
+            _report([outcome], summary, on_file)
+    finally:
+        for zf in zips.values():
+            zf.close()
+    summary.seconds = time.monotonic() - started
     return summary
 
 

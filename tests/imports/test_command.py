@@ -185,3 +185,24 @@ def test_a_crash_midway_leaves_whole_articles_and_a_rerun_completes(pages, monke
     code, out, _ = run(pages, "--json")
     assert code == 0 and Article.objects.count() == 5
     assert sorted(r["status"] for r in records(out)) == ["new"] * 3 + ["unchanged"] * 2
+
+
+def test_dry_run_works_before_migrate_and_a_real_import_says_to_migrate(tmp_path, pages):
+    """A new user may try the importer on a fresh clone before anything is set up."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.dev",
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}"}
+    dry = subprocess.run([sys.executable, "manage.py", "import_texts", "--dry-run", "--json", str(pages)],
+                         cwd=root, env=env, capture_output=True, text=True, timeout=120)
+    assert dry.returncode == 0, dry.stderr
+    found = records(dry.stdout)
+    assert len(found) == len(list(pages.glob("*.txt"))) and all(r["title"] for r in found)
+    assert "migrate" in dry.stderr
+    real = subprocess.run([sys.executable, "manage.py", "import_texts", str(pages)],
+                          cwd=root, env=env, capture_output=True, text=True, timeout=120)
+    assert real.returncode != 0 and "migrate" in real.stderr and "Traceback" not in real.stderr

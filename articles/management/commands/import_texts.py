@@ -9,7 +9,7 @@ from django.core.management import BaseCommand, CommandError
 
 from articles.ingest import draft_to_record
 from articles.models import Status
-from articles.services.imports import ingest_paths
+from articles.services.imports import database_ready, ingest_paths, preview_paths_offline
 
 
 class Progress:
@@ -53,6 +53,12 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=None, help="parser processes (default: all cores)")
 
     def handle(self, *args, paths, dry_run, json: bool, status, source, user, workers, **options):
+        ready = database_ready()
+        if not ready and not dry_run:
+            raise CommandError("the database has no tables yet: run `python manage.py migrate` (or `make run`) first")
+        if not ready:
+            self.stderr.write("the database has no tables yet (run `python manage.py migrate`): this dry run uses the "
+                              "packaged region table, no tag vocabulary, and finds duplicates among these files only")
         actor = None
         if user:
             try:
@@ -77,8 +83,11 @@ class Command(BaseCommand):
             from articles.services.imports import limits_from_settings
 
             progress = Progress(err, len(gather(paths, limits_from_settings()).refs))
-            summary = ingest_paths(paths=paths, status=status, source_override=source, user=actor, dry_run=dry_run,
-                                   workers=workers, on_file=on_file)
+            if ready:
+                summary = ingest_paths(paths=paths, status=status, source_override=source, user=actor,
+                                       dry_run=dry_run, workers=workers, on_file=on_file)
+            else:
+                summary = preview_paths_offline(paths=paths, on_file=on_file)
         except PermissionDenied as exc:
             raise CommandError(str(exc)) from None
         finally:
