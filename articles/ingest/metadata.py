@@ -130,11 +130,12 @@ def authors(layout: Layout, body_lines: list[str]) -> tuple[list[str], str]:
             names = _names(value, allow_org=True)
             if names:
                 return names, "labelled_author"
-    if body_lines:
-        names = dateline_reporters(body_lines[0], to_simplified(body_lines[0][:80]))
+    lead = (body_lines[0], to_simplified(body_lines[0][:80])) if body_lines else None
+    if lead:
+        names = dateline_reporters(*lead)
         if names:
             return names, "dateline_reporters"
-    bylines = [(body_lines[0], to_simplified(body_lines[0][:60]))] if body_lines else []
+    bylines = [lead] if lead else []
     if layout.date_line is not None:
         below = [layout.date_line + 1] if layout.date_line + 1 < min(len(layout.lines), layout.body_start) else []
         bylines[:0] = [(layout.lines[i], layout.keys[i]) for i in [layout.date_line, *below]]

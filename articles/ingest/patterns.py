@@ -60,14 +60,13 @@ ORIGINAL_TITLE = re.compile(r"^(?:本文)?原标题\s*[:：]\s*《?(?P<title>.+?
 TRAILING_AUTHOR = re.compile(rf"[(（]\s*(?:记者|通讯员|作者)?\s*(?P<names>{NAME}(?:[\s、]+{NAME})*)\s*[)）]\s*$")
 # The wire-service lead: 新华社杭州5月11日电（记者 张乐 李平）, 中新网北京11月20日电(记者 王明),
 # （中央社记者杨思瑞台南5日电）. Matched on the first body line, in simplified script.
+_AGENCY = rf"(?P<agency>[{HAN}]{{2,5}}?社|[{HAN}]{{2,3}}网)?"  # 新华社, 中新网 …
+_WIRED_ON = r"(?:\d{1,2}月)?\d{1,2}日(?:专)?电"  # 5月11日电, 5日专电
 DATELINE = re.compile(
-    rf"^(?P<agency>[{HAN}]{{2,5}}?社|[{HAN}]{{2,3}}网)?(?P<place>[{HAN}]{{0,10}}?)(?:(?:\d{{1,2}}月)?\d{{1,2}}日(?:专)?电|讯)"
+    rf"^{_AGENCY}(?P<place>[{HAN}]{{0,10}}?)(?:{_WIRED_ON}|讯)"
     rf"\s*[(（]\s*(?P<names>(?:(?:记者|通讯员|实习生)\s*{NAME}(?:[\s、]+{NAME})*\s*)+)[)）]"
 )
-DATELINE_INSIDE = re.compile(
-    rf"^[(（]\s*(?P<agency>[{HAN}]{{2,5}}?社|[{HAN}]{{2,3}}网)?记者\s*(?P<rest>[{HAN}·、\s]{{3,40}}?)"
-    rf"(?:\d{{1,2}}月)?\d{{1,2}}日(?:专)?电\s*[)）]"
-)
+DATELINE_INSIDE = re.compile(rf"^[(（]\s*{_AGENCY}记者\s*(?P<rest>[{HAN}·、\s]{{3,40}}?){_WIRED_ON}\s*[)）]")
 # Taiwanese bylines: 联合报／记者王小明／桃园即时报导 beside the date, 〔记者陈文婵／高雄报导〕 opening the lead.
 # 北京日报客户端 | 记者 孙杰 on a line of its own.
 SLASH_BYLINE = re.compile(

@@ -58,6 +58,11 @@ def _unique_slug(name: str) -> str:
     return slug
 
 
+def near_duplicate_distance() -> int:
+    """Fingerprints at most this many bits apart are the same article (setting GAOKU_NEAR_DUPLICATE_DISTANCE)."""
+    return getattr(settings, "GAOKU_NEAR_DUPLICATE_DISTANCE", 3)
+
+
 def find_near_duplicate(draft: ArticleDraft, *, exclude_pk: int | None = None) -> Article | None:
     """The earliest article whose fingerprint is within the configured Hamming distance.
 
@@ -70,7 +75,7 @@ def find_near_duplicate(draft: ArticleDraft, *, exclude_pk: int | None = None) -
         .order_by("id")
         .only("id", "fingerprint", "duplicate_of_id", "title")[:200]
     )
-    limit = getattr(settings, "GAOKU_NEAR_DUPLICATE_DISTANCE", 3)
+    limit = near_duplicate_distance()
     for article in candidates:
         if article.pk != exclude_pk and hamming(article.fingerprint, draft.fingerprint) <= limit:
             return Article.objects.get(pk=article.duplicate_of_id) if article.duplicate_of_id else article
@@ -239,7 +244,7 @@ def near_duplicates_for(drafts: list[ArticleDraft]) -> dict[str, Article]:
     for pk, fingerprint, original, *row_bands in rows:
         for i, band in enumerate(row_bands):
             buckets.setdefault((i, band), []).append((pk, fingerprint, original))
-    limit = getattr(settings, "GAOKU_NEAR_DUPLICATE_DISTANCE", 3)
+    limit = near_duplicate_distance()
     found = {}
     for draft in drafts:
         candidates = sorted({c for i, band in enumerate(draft.fingerprint_bands) for c in buckets.get((i, band), ())})
@@ -250,14 +255,16 @@ def near_duplicates_for(drafts: list[ArticleDraft]) -> dict[str, Article]:
     return found
 
 
-def _search_documents(fresh, search_tokens, region_names: dict[str, tuple[str, str]]):
+def _search_documents(fresh, region_names: dict[str, tuple[str, str]]) -> list[int]:
     """Documents from the tokens the parser workers made; only the meta tokens are segmented here."""
     from articles.ingest.segment import segment
     from articles.models import SearchDocument
 
     docs = []
     for _, draft, article in fresh:
-        title, body = search_tokens[draft.filename]
+        if draft.index_tokens is None:  # parsed without index tokens: indexed by the caller afterwards
+            continue
+        title, body = draft.index_tokens
         # The same meta text as search.documents.document_for: source and its aliases, tags, authors, regions.
         meta = [article.source.name, *article.source.aliases] if article.source_id else []
         meta += [*draft.tags, *draft.authors]
@@ -267,12 +274,12 @@ def _search_documents(fresh, search_tokens, region_names: dict[str, tuple[str, s
                                    meta=" ".join(segment(" ".join(m for m in meta if m))),
                                    published_at=article.published_at, is_public=article.is_public))
     SearchDocument.objects.bulk_create(docs)
+    return [d.article_id for d in docs]
 
 
 def articles_create_from_drafts(*, drafts: list[ArticleDraft], status: str, sources: SourceResolver,
                                 region_ids: dict[str, int], source_override: str | None = None, user=None,
-                                batch=None, search_tokens: dict | None = None,
-                                indexed: set | None = None) -> list[UpsertResult]:
+                                batch=None, indexed: set | None = None) -> list[UpsertResult]:
     """Bulk path for new pages: a handful of queries per chunk instead of dozens per article.
 
     The caller owns the transaction. Pages whose URL is already known take the one-by-one path.
@@ -285,7 +292,7 @@ def articles_create_from_drafts(*, drafts: list[ArticleDraft], status: str, sour
     seen_sha: dict[str, int] = {}
     fresh: list[tuple[int, ArticleDraft, Article]] = []
     chunk_prints: list[tuple[int, Article]] = []
-    limit = getattr(settings, "GAOKU_NEAR_DUPLICATE_DISTANCE", 3)
+    limit = near_duplicate_distance()
     urls = {d.url for d in drafts if d.url}
     originals = near_duplicates_for(drafts)
     known_urls = set(Article.objects.filter(url__in=urls).values_list("url", flat=True)) if urls else set()
@@ -333,12 +340,12 @@ def articles_create_from_drafts(*, drafts: list[ArticleDraft], status: str, sour
         records.append(ImportRecord(batch=batch, file_name=draft.filename[:1000], sha256=draft.sha256,
                                     status=status_name, article=article))
     ImportRecord.objects.bulk_create(records)
-    if search_tokens is not None and fresh:
+    if fresh and any(d.index_tokens is not None for _, d, _ in fresh):
         names = {r.code: (r.name, r.short_name) for r in Region.objects.filter(
             code__in={c for _, d, _ in fresh for c in d.region_codes})}
-        _search_documents(fresh, search_tokens, names)
+        done = _search_documents(fresh, names)
         if indexed is not None:
-            indexed.update(a.pk for _, _, a in fresh)
+            indexed.update(done)
     for i, draft in enumerate(drafts):
         if results[i] is None:
             results[i] = article_upsert_from_draft(draft=draft, status=status, sources=sources, region_ids=region_ids,

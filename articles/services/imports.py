@@ -33,6 +33,7 @@ from .articles import (
     article_upsert_from_draft,
     articles_create_from_drafts,
     find_near_duplicate,
+    near_duplicate_distance,
     region_id_map,
 )
 from .inputs import InputRef, Limits, ReadRefused, gather, read
@@ -88,17 +89,17 @@ def _init_worker(rows, vocabulary: Vocabulary) -> None:
     _worker["vocabulary"] = vocabulary
 
 
-def _parse_job(job: tuple[str, bytes]) -> tuple[str, ArticleDraft | None, str | None, tuple[str, str] | None]:
+def _parse_job(job: tuple[str, bytes]) -> tuple[str, ArticleDraft | None, str | None]:
     """Parse one page in a worker, and segment its title and body for the search index there too."""
     name, data = job
     try:
         draft = parse(data, name, gazetteer=_worker["gazetteer"], vocabulary=_worker["vocabulary"],
                       with_index_tokens=True)
     except IngestError as exc:
-        return name, None, str(exc), None
+        return name, None, str(exc)
     except RecursionError as exc:  # pathological nesting in saved HTML
-        return name, None, f"{name}: page too deeply nested to read ({exc})", None
-    return name, draft, None, draft.index_tokens
+        return name, None, f"{name}: page too deeply nested to read ({exc})"
+    return name, draft, None
 
 
 def _chunks(items: list, size: int) -> Iterable[list]:
@@ -174,6 +175,7 @@ def preview_paths_offline(*, paths: list[str | Path], on_file: Callable[[FileOut
     gathered = gather(paths, limits)
     summary = ImportSummary(skipped=gathered.skipped, total=len(gathered.refs))
     gazetteer, vocabulary = Gazetteer.default(), Vocabulary()
+    limit = near_duplicate_distance()
     seen: dict[str, str] = {}
     prints: list[int] = []
     zips: dict[Path, zipfile.ZipFile] = {}
@@ -187,7 +189,7 @@ def preview_paths_offline(*, paths: list[str | Path], on_file: Callable[[FileOut
                 outcome = FileOutcome(ref.name, "error", str(exc))
             else:
                 status = "unchanged" if draft.sha256 in seen else (
-                    "duplicate" if any(hamming(fp, draft.fingerprint) <= 3 for fp in prints) else "new")
+                    "duplicate" if any(hamming(fp, draft.fingerprint) <= limit for fp in prints) else "new")
                 seen[draft.sha256] = ref.name
                 prints.append(draft.fingerprint)
                 outcome = FileOutcome(ref.name, status, draft=draft)
@@ -234,14 +236,13 @@ def _prepare_chunk(chunk: list[InputRef], limits, zips, pool, writer: "_Writer")
 def _finish_chunk(chunk: list[InputRef], prepared, writer: "_Writer") -> list[FileOutcome]:
     outcomes, parsed, hashes = prepared
     results = [f.result() for f in parsed] if parsed and hasattr(parsed[0], "result") else map(_parse_job, parsed)
-    drafts, tokens = [], {}
-    for name, draft, error, draft_tokens in results:
+    drafts = []
+    for name, draft, error in results:
         if draft is None:
             outcomes[name] = FileOutcome(name, "error", error)
         else:
             drafts.append(draft)
-            tokens[name] = draft_tokens
-    for outcome in writer.write(drafts, list(outcomes.values()), hashes, tokens):
+    for outcome in writer.write(drafts, list(outcomes.values()), hashes):
         outcomes[outcome.file] = outcome
     return [outcomes[ref.name] for ref in chunk]
 
@@ -253,12 +254,11 @@ class _Writer:
         self.sources = SourceResolver(selectors.source_index())
         self.region_ids = region_id_map()
 
-    def write(self, drafts: list[ArticleDraft], others: list[FileOutcome], hashes: dict[str, str],
-              tokens: dict[str, tuple[str, str]]) -> list[FileOutcome]:
+    def write(self, drafts: list[ArticleDraft], others: list[FileOutcome], hashes: dict[str, str]) -> list[FileOutcome]:
         if self.dry_run:
             return [self._preview(d) for d in drafts]
         with indexing_suspended(), transaction.atomic():
-            results, indexed = self._write_many(drafts, tokens)
+            results, indexed = self._write_many(drafts)
             ImportRecord.objects.bulk_create([
                 ImportRecord(batch=self.batch, file_name=o.file[:1000], sha256=hashes.get(o.file, ""), status=o.status,
                              error=o.error or "", article_id=o.article_id) for o in others
@@ -280,7 +280,7 @@ class _Writer:
         return FileOutcome(draft.filename, "duplicate" if original else "new", draft=draft,
                            duplicate_of_id=original.pk if original else None)
 
-    def _write_many(self, drafts: list[ArticleDraft], tokens) -> tuple[list[FileOutcome], set[int]]:
+    def _write_many(self, drafts: list[ArticleDraft]) -> tuple[list[FileOutcome], set[int]]:
         """All drafts of a chunk in bulk; if the database refuses any, fall back to one by one."""
         indexed: set[int] = set()
         try:
@@ -288,7 +288,7 @@ class _Writer:
                 results = articles_create_from_drafts(
                     drafts=drafts, status=self.status, sources=self.sources, region_ids=self.region_ids,
                     source_override=self.source_override, user=self.user, batch=self.batch,
-                    search_tokens=tokens, indexed=indexed)
+                    indexed=indexed)
         except (IntegrityError, DatabaseError) as exc:
             logger.info("bulk write refused (%s); writing one by one", exc)
             self.sources = SourceResolver(selectors.source_index())  # sources made in the rolled-back savepoint

@@ -206,3 +206,16 @@ def test_dry_run_works_before_migrate_and_a_real_import_says_to_migrate(tmp_path
     real = subprocess.run([sys.executable, "manage.py", "import_texts", str(pages)],
                           cwd=root, env=env, capture_output=True, text=True, timeout=120)
     assert real.returncode != 0 and "migrate" in real.stderr and "Traceback" not in real.stderr
+
+
+def test_imported_articles_are_indexed_in_the_same_batch(pages):
+    from articles.ingest.segment import segment
+    from articles.models import SearchDocument
+
+    code, _, _ = run(pages, workers=2)
+    assert code == 0
+    docs = dict(SearchDocument.objects.values_list("article_id", "body"))
+    articles = list(Article.objects.all())
+    assert articles and set(docs) == {a.pk for a in articles}
+    for article in articles:
+        assert docs[article.pk] == " ".join(segment(article.body))
