@@ -16,7 +16,8 @@ from .segment import index_tokens, normalize
 from .regions import _FOREIGN as FOREIGN
 from .regions import Gazetteer, choose_regions, score_regions
 from .script import to_simplified
-from .structure import Layout, find_anchor, find_body, find_date_line, find_title
+from .blocks import strip_end_mark
+from .structure import Layout, find_anchor, find_body, find_date_line, find_title, score_lines
 from .tagging import Vocabulary, extract_tags
 
 HTML_SUFFIXES = (".html", ".htm")
@@ -79,8 +80,19 @@ def _simplified_lines(lines: list[str]) -> list[str]:
     return keys if len(keys) == len(lines) else [to_simplified(line) for line in lines]
 
 
-def _lines(text: str) -> list[str]:
-    return [s for s in (line.strip(" \t\u3000\u00a0\u200b") for line in text.split("\n")) if s]
+_BLANKS = " \t\u3000\u00a0\u200b"
+
+
+def _lines(text: str) -> tuple[list[str], list[bool]]:
+    """The non-empty lines, stripped, and for each whether a blank line stands beside it
+    (paragraphs are printed with blank lines around them; menus and lists are not)."""
+    raw = [line.strip(_BLANKS) for line in text.split("\n")]
+    lines, alone = [], []
+    for i, line in enumerate(raw):
+        if line:
+            lines.append(line)
+            alone.append((i > 0 and not raw[i - 1]) or (i + 1 < len(raw) and not raw[i + 1]))
+    return lines, alone
 
 
 def parse(data: bytes, filename: str, *, gazetteer: Gazetteer, vocabulary: Vocabulary,
@@ -89,22 +101,25 @@ def parse(data: bytes, filename: str, *, gazetteer: Gazetteer, vocabulary: Vocab
     html_title = None
     if filename.lower().endswith(HTML_SUFFIXES) or text.lstrip()[:15].lower().startswith(("<!doctype html", "<html")):
         text, html_title = html_to_text(text)
-    lines = _lines(text)
-    layout = Layout(lines=lines, keys=_simplified_lines(lines))
+    lines, alone = _lines(text)
+    layout = Layout(lines=lines, keys=_simplified_lines(lines), alone=alone)
     rules: dict[str, str] = {"encoding": encoding}
 
+    score_lines(layout)
     find_date_line(layout)
     find_anchor(layout)
     find_title(layout, html_title)
     find_body(layout)
     rules.update(title=layout.title_rule, body=f"start:{layout.body_start}/stop:{layout.stop_rule or 'end'}")
 
-    body_lines = [line for line, key in zip(lines[layout.body_start:layout.body_stop],
-                                             layout.keys[layout.body_start:layout.body_stop])
-                  if not P.BODY_NOISE.match(key)]
+    body_lines = [lines[i] for i in layout.body_index]
+    if body_lines:
+        body_lines[-1] = strip_end_mark(body_lines[-1])
+        body_lines = [line for line in body_lines if line]
     authors, rules["authors"] = metadata.authors(layout, body_lines)
     if rules["authors"] == "trailing_parenthesis":
         body_lines[-1] = P.TRAILING_AUTHOR.sub("", body_lines[-1]).rstrip()
+        body_lines = [line for line in body_lines if line]  # the credit was the whole last line
     source, rules["source"] = metadata.source(layout)
     editors, rules["editors"] = metadata.editors(layout)
     views, rules["views"] = metadata.views(layout)

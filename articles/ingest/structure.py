@@ -1,9 +1,11 @@
 """Where things are on the page: the metadata anchor, the title, the body's first and last lines."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from . import patterns as P
+from .blocks import BAD, GOOD, SHORT, LineInfo, anchored_run, best_run, classify_lines
 from .dates import DateHit, find_dates
 
 
@@ -11,6 +13,10 @@ from .dates import DateHit, find_dates
 class Layout:
     lines: list[str]  # original lines, stripped, non-empty
     keys: list[str]  # the same lines in simplified script, for matching rules
+    alone: list[bool] = field(default_factory=list)  # a blank line beside it on the page
+    infos: list[LineInfo] = field(default_factory=list)  # each line's content class and score
+    prose: tuple[int, int] = (0, 0)  # the best-scoring run of the whole page, before any header is known
+    body_index: list[int] = field(default_factory=list)  # the body's lines (furniture inside dropped)
     date_line: int | None = None
     date_hit: DateHit | None = None
     date_rule: str = ""
@@ -44,16 +50,46 @@ def score_date_line(key: str, hit: DateHit) -> float:
     return score
 
 
+def score_lines(layout: Layout) -> None:
+    """Each line's content score, and the page's densest run of prose."""
+    alone = layout.alone or [False] * len(layout.lines)
+    infos = classify_lines(layout.lines, layout.keys, alone)
+    for i, key in enumerate(layout.keys):  # metadata lines are the header, never the text
+        if infos[i].cls != BAD and (is_meta_line(key) or P.ORIGINAL_TITLE.match(key)):
+            infos[i] = LineInfo(BAD, -2.0, infos[i].han, None)
+    layout.infos = infos
+    a, b, _ = best_run([info.score for info in layout.infos], 0, len(layout.lines))
+    layout.prose = (a, b)
+
+
+def _near_prose(layout: Layout, i: int) -> float:
+    """A date line belongs to the article when it stands just above its prose (or just after it)."""
+    a, b = layout.prose
+    if a == b:
+        return 0.0
+    if a - 12 <= i < a:
+        return 2.0
+    if b <= i < b + 8:
+        return 1.0
+    if a <= i < b:
+        return 0.5
+    return 0.0
+
+
 def find_date_line(layout: Layout) -> None:
     best = None
+    found: dict[int, DateHit] = {}
     for i, key in enumerate(layout.keys):
         if len(key) > 150 or _is_sentence(key):
             continue
         hits = find_dates(key)
-        if not hits:
-            continue
-        hit = hits[0]
-        score = score_date_line(key, hit)
+        if hits:
+            found[i] = hits[0]
+    for i, hit in found.items():
+        key = layout.keys[i]
+        score = score_date_line(key, hit) + _near_prose(layout, i)
+        if sum(j in found for j in (i - 4, i - 2, i - 1, i + 1, i + 2, i + 4)) >= 2:
+            score -= 2  # one date of a list of links, posts or comments
         if best is None or score > best[0]:
             best = (score, i, hit)
     if best:
@@ -159,53 +195,109 @@ def _prefer_original_title(layout: Layout) -> None:
             return
 
 
-def _paragraph_like(line: str) -> bool:
-    return line[-1] in P.END_PUNCT or len(line) >= 25
+# Short lines that open a body (编者按, 一、培养目标：) are kept when the header stands just above them.
+LEAD_HEADING = re.compile(
+    r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}(?:\.\d{1,2})*[.、．]\s*\D"
+    r"|第[一二三四五六七八九十百\d]+[章节部分篇回]|编者按|编者的话|编前|编后|导语|引言|前言)|[:：]\s*[.．]?$"
+)
 
 
 def find_body(layout: Layout) -> None:
-    start = 0
-    if layout.anchor is not None:
-        start = layout.anchor + 1
-    elif layout.title_line is not None:
-        start = layout.title_line + 1
-    first, stop, rule = _scan_body(layout, start, len(layout.lines))
-    title_line, anchor = layout.title_line, layout.anchor
-    if stop <= first and title_line is not None and anchor is not None and title_line < anchor:
-        # Nothing after the metadata: the body stands between the headline and the metadata.
-        first, stop, rule = _scan_body(layout, title_line + 1, anchor)
-        rule = rule or "metadata_after_body"
-    layout.body_start, layout.body_stop, layout.stop_rule = first, stop, rule or layout.stop_rule
+    """The best-scoring run of lines after the header; the page's densest prose when the header
+    has none (a wrong header, or metadata printed after the body)."""
+    infos, n = layout.infos, len(layout.lines)
+    scores = [info.score for info in infos]
+    heads = [x for x in (layout.title_line, layout.anchor) if x is not None]
+    g = layout.prose
+    g_score = sum(scores[g[0]:g[1]])
+    a, b = g
+    if heads:
+        lo = min(heads) + 1
+        window = _lines_after(layout, max(heads), 10)
+        first_text = next((i for i in range(lo, min(n, window + 1)) if infos[i].cls == GOOD), window)
+        h = anchored_run(scores, lo, n, first_text)
+        h = _cut_at_furniture(layout, *h)
+        between = sum(1 for i in range(max(heads) + 1, h[0]) if infos[i].cls != BAD)
+        close = between <= 6 and h[2] >= 8  # a paragraph right under the headline and date
+        if h[1] > h[0] and (h[2] >= 0.4 * g_score or close):
+            a, b = h[0], h[1]
+            if layout.anchor is not None and layout.title_line is not None and layout.title_line < layout.anchor < a:
+                pass
+        elif g_score > 0:
+            layout.warnings.append("body found by text density (no body below the header)")
+    if b <= a:
+        layout.body_start = layout.body_stop = min(n, (max(heads) + 1) if heads else 0)
+        layout.body_index = []
+        return
+    a = _extend_lead(layout, a, heads)
+    b = _extend_to_credits(layout, a, b)
+    layout.body_start, layout.body_stop = a, b
+    layout.body_index = [i for i in range(a, b) if infos[i].cls != BAD and not P.BODY_NOISE.match(layout.keys[i])]
+    after = next((infos[j].stop for j in range(b, min(n, b + 3)) if infos[j].stop), None)
+    layout.stop_rule = after or ""
+    prose = sum(info.han for info in infos if info.cls == GOOD)
+    kept = sum(infos[i].han for i in layout.body_index)
+    if prose and kept < 0.3 * prose:
+        layout.warnings.append("body much shorter than the page's prose")
 
 
-def _scan_body(layout: Layout, start: int, end: int) -> tuple[int, int, str]:
-    """(first, stop, stop rule) of the body looked for in lines[start:end]."""
-    lines, keys = layout.lines, layout.keys
-    title_key = keys[layout.title_line] if layout.title_line is not None else None
-    first = start
-    for j in range(start, min(end, start + 15)):
-        key = keys[j]
-        if is_meta_line(key) or key == title_key or P.BODY_NOISE.match(key) or P.ORIGINAL_TITLE.match(key):
+def _lines_after(layout: Layout, i: int, count: int) -> int:
+    """The index ``count`` lines below line i, not counting furniture (share bars, menus)."""
+    seen = 0
+    for j in range(i + 1, len(layout.infos)):
+        if layout.infos[j].cls != BAD:
+            seen += 1
+            if seen >= count:
+                return j
+    return len(layout.infos)
+
+
+def _cut_at_furniture(layout: Layout, a: int, b: int, total: float) -> tuple[int, int, float]:
+    """The article ends at a related-links heading, share bar, copyright or repost notice once
+    text came before it, and at a credit line (编辑：…) unless more text follows it at once
+    (a byline under the lead)."""
+    infos, text = layout.infos, 0
+    for i in range(a, b):
+        info = infos[i]
+        if info.cls == GOOD:
+            text += info.han
             continue
-        if any(rx.search(key) for _, rx in P.BODY_STOPS):
+        if not info.stop or text < 60:
             continue
-        if P.LABEL_ANYWHERE.match(key) or key.startswith("执笔"):
-            continue
-        if _paragraph_like(lines[j]) and not P.BREADCRUMB.search(key):
-            first = j
+        if info.stop not in ("furniture", "disclaimer", "repost_notice"):
+            nxt = next((x for x in infos[i + 1:i + 4] if x.cls != SHORT), None)
+            if nxt is not None and nxt.cls == GOOD:
+                continue
+        return a, i, sum(x.score for x in infos[a:i])
+    return a, b, total
+
+
+CREDIT_STOPS = ("credit_bracket", "credit_label", "reporter_line", "outlet_credit", "credit_inline", "author_note")
+
+
+def _extend_to_credits(layout: Layout, a: int, b: int) -> int:
+    """Short lines (a post formatted for phones) between the run and the article's credits
+    (编辑|…, 责编：…) are still the article."""
+    for k in range(b, min(len(layout.infos), b + 25)):
+        info = layout.infos[k]
+        if info.stop in CREDIT_STOPS:
+            return k if k > b else b
+        if info.cls == BAD:
+            return b
+    return b
+
+
+def _extend_lead(layout: Layout, a: int, heads: list[int]) -> int:
+    """Take back the short opening lines (编者按, a first subheading) between the header and the run."""
+    j = a
+    while j > 0 and a - j < 6:
+        i = j - 1
+        if i in heads or layout.infos[i].cls == BAD or is_meta_line(layout.keys[i]):
             break
-    else:
-        first = start
-    header = set(keys[:first])
-    stop, stop_rule = end, ""
-    for j in range(first, end):
-        key = keys[j]
-        rule = next((name for name, rx in P.BODY_STOPS if rx.search(key)), None)
-        if rule is None and j > first and len(key) >= 6 and key in header and not P.BODY_NOISE.match(key):
-            rule = "repeated_header_line"
-        if rule:
-            stop, stop_rule = j, rule
+        line = layout.lines[i]
+        if not (LEAD_HEADING.search(layout.keys[i]) or line[-1] in "。！？!?…”」" and layout.infos[i].han >= 4):
             break
-    while stop > first and not _paragraph_like(lines[stop - 1]):
-        stop -= 1
-    return first, max(first, stop), stop_rule
+        j = i
+    if j < a and (j == 0 or j - 1 in heads or is_meta_line(layout.keys[j - 1]) or layout.infos[j - 1].cls == BAD):
+        return j
+    return a

@@ -244,6 +244,8 @@ def test_verbs_yield_to_nouns_as_tags(gazetteer, vocabulary):
     # From a government page: 召开 (a verb) is as frequent as the subject's nouns but is no keyword.
     body = ("7月3日，郴州市召开2023年安全生产工作推进会，总结上半年安全生产工作。会议要求深入开展重大事故隐患专项排查整治行动。"
             "会议召开前，各部门报送了隐患排查清单。要聚焦道路交通、建筑施工、危险化学品等重点领域，开展隐患排查。")
-    draft = parse(page("郴州市召开安全生产工作推进会", "发布时间：2023-07-03 16:45 信息来源：市应急管理局", body, body),
+    more = ("会议强调，要压实企业主体责任，对排查出的隐患建立台账、限期整改。各县市区召开专题会议，部署隐患排查整治工作，"
+            "确保安全生产形势持续稳定。")
+    draft = parse(page("郴州市召开安全生产工作推进会", "发布时间：2023-07-03 16:45 信息来源：市应急管理局", body, more),
                   "p.txt", gazetteer=gazetteer, vocabulary=vocabulary)
     assert "隐患" in draft.tags and "召开" not in draft.tags

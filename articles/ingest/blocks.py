@@ -1,0 +1,144 @@
+"""The body by evidence: every line gets a content score, the body is the best-scoring run.
+
+Prior art: jusText (paragraphs classed good / short / bad, short ones decided by their
+neighbours), BTE (the body is the segment that maximises text inside and boilerplate outside)
+and text-density extractors (CETD, cx-extractor: prose is long, punctuated and dense; page
+furniture is short, link-like and repetitive). We only have text, so the features are what a
+line looks like (length in hanzi, sentence punctuation, separators, list and menu shapes,
+whether it stands alone between blank lines as paragraphs do) and the named rules of
+``patterns`` (furniture, credits, disclaimers) as strong evidence.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import patterns as P
+
+GOOD, SHORT, BAD = "good", "short", "bad"
+
+_SENTENCE_PUNCT = re.compile(r"[，。！？；、：“”‘’「」…]|[,!?;](?=\s*[\u4e00-\u9fff])")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_LINK_ITEM = re.compile(r"^(?:\d{1,2}[.、·]\s*|[·•\-*]\s*).{2,40}?[(（]\d+[)）]$|\[\d{2,4}[-/]\d{1,2}[-/]\d{1,2}\]$|[(（]\d+[)）]$")
+_URL_ONLY = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
+_BRACKET_MENU = re.compile(r"^(?:\s*[\[【][^\]】]{1,12}[\]】]\s*){2,}$")
+_SEPARATED = re.compile(r"\s[|｜·•]\s|\s-\s|\t")
+_END_MARK = re.compile(r"\s*[□■◆]+$")
+
+
+@dataclass(frozen=True)
+class LineInfo:
+    cls: str
+    score: float
+    han: int
+    stop: str | None  # the named end-of-article rule the line matches, if any
+
+
+def _stop_rule(key: str) -> str | None:
+    return next((name for name, rx in P.BODY_STOPS if rx.search(key)), None)
+
+
+def classify(line: str, key: str, alone: bool, spaced: bool = True) -> LineInfo:
+    """One line's class and score. ``alone``: blank lines around it, as paragraphs are printed."""
+    han = len(_HAN.findall(line))
+    punct = len(_SENTENCE_PUNCT.findall(line))
+    stop = _stop_rule(key)
+    n = len(line)
+    ends = line[-1] in P.END_PUNCT
+    if stop in ("furniture", "disclaimer", "repost_notice"):
+        return LineInfo(BAD, -12.0 if stop != "repost_notice" else -6.0, han, stop)
+    if stop:  # a credit line: the article usually ends here, but a byline under the lead looks the same
+        return LineInfo(BAD, -4.0, han, stop)
+    if P.BODY_NOISE.match(key) or _URL_ONLY.match(line) or _BRACKET_MENU.match(line):
+        return LineInfo(BAD, -2.0, han, None)
+    cells = len(_SEPARATED.findall(line))
+    if han < 0.3 * n and punct < 2:  # English, numbers, symbols: not a Chinese paragraph
+        return LineInfo(BAD, -1.5, han, None)
+    if P.BREADCRUMB.search(key) and punct < 3:
+        return LineInfo(BAD, -3.0, han, None)
+    density = punct / max(1, han)
+    if cells >= 2 and density < 0.08:  # cells of a menu, a table of links
+        return LineInfo(BAD, -3.0, han, None)
+    if P.MENU.search(line) and punct <= 1 and not ends:
+        return LineInfo(BAD, -2.5, han, None)
+    if _LINK_ITEM.search(line) and han < 40:
+        return LineInfo(BAD, -2.0, han, None)
+    if line.startswith(("——", "--", "—")) and han < 40:  # a subtitle under the headline
+        return LineInfo(SHORT, -1.0, han, None)
+    if han >= 30 and (punct >= 2 or ends) or han >= 60 or han >= 10 and punct >= 1 and ends and (alone or not spaced):
+        weight = min(han, 400) / 12 + punct * 0.3 + (1.0 if alone else 0.0)
+        return LineInfo(GOOD, 1.0 + weight, han, None)
+    # Short: a subheading, a caption, a short sentence, a line of a phone-formatted post, or a
+    # menu item. Blank lines around it (a paragraph of its own) speak for text; a few hanzi
+    # packed between other lines, against.
+    if ends and han >= 6:
+        return LineInfo(SHORT, 0.5 if alone else -0.3, han, None)
+    return LineInfo(SHORT, -0.3 if alone else -1.2, han, None)
+
+
+def classify_lines(lines: list[str], keys: list[str], alone: list[bool]) -> list[LineInfo]:
+    spaced = sum(alone) >= 0.1 * len(alone)  # does this page print blank lines between paragraphs?
+    infos = [classify(line, key, a, spaced) for line, key, a in zip(lines, keys, alone)]
+    # Lines repeated on the page (menus printed twice, sidebars) are furniture.
+    # A paragraph printed again (a summary box, a teaser in a sidebar) counts once.
+    seen: dict[str, int] = {}
+    for key in keys:
+        seen[key] = seen.get(key, 0) + 1
+    shown: set[str] = set()
+    for i, key in enumerate(keys):
+        if seen[key] > 1 and len(key) >= 4 and (infos[i].cls == SHORT or key in shown):
+            infos[i] = LineInfo(BAD, -2.0, infos[i].han, infos[i].stop)
+        shown.add(key)
+    # jusText's context step: a short line between good ones is part of the text (subheading,
+    # caption, short paragraph); short lines among bad ones are furniture.
+    for i, info in enumerate(infos):
+        if info.cls != SHORT:
+            continue
+        prev = next((infos[j].cls for j in range(i - 1, max(-1, i - 4), -1) if infos[j].cls != SHORT), None)
+        nxt = next((infos[j].cls for j in range(i + 1, min(len(infos), i + 4)) if infos[j].cls != SHORT), None)
+        if prev == GOOD and nxt == GOOD:
+            infos[i] = LineInfo(SHORT, max(info.score, 0.2), info.han, None)
+        elif prev == BAD and nxt == BAD:
+            infos[i] = LineInfo(SHORT, min(info.score, -1.5), info.han, None)
+    return infos
+
+
+def best_run(scores: list[float], lo: int, hi: int, bonus: dict[int, float] | None = None) -> tuple[int, int, float]:
+    """The contiguous run [a, b) of lines[lo:hi] with the largest total score (Kadane)."""
+    best = (lo, lo, 0.0)
+    start, total = lo, 0.0
+    bonus = bonus or {}
+    for i in range(lo, hi):
+        s = scores[i] + bonus.get(i, 0.0)
+        if total <= 0:
+            start, total = i, s
+        else:
+            total += s
+        if total > best[2]:
+            best = (start, i + 1, total)
+    return best
+
+
+def anchored_run(scores: list[float], lo: int, hi: int, max_start: int) -> tuple[int, int, float]:
+    """The best run [a, b) of lines[lo:hi] that starts no later than ``max_start``."""
+    prefix = [0.0]
+    for i in range(lo, hi):
+        prefix.append(prefix[-1] + scores[i])
+    best_end = [0] * len(prefix)  # index of the largest prefix sum at or after each position
+    k = len(prefix) - 1
+    for j in range(len(prefix) - 1, -1, -1):
+        if prefix[j] > prefix[k]:
+            k = j
+        best_end[j] = k
+    best = (lo, lo, 0.0)
+    for a in range(0, min(hi, max_start + 1) - lo):
+        b = best_end[a + 1] if a + 1 < len(prefix) else a
+        total = prefix[b] - prefix[a]
+        if total > best[2]:
+            best = (lo + a, lo + b, total)
+    return best
+
+
+def strip_end_mark(line: str) -> str:
+    """□ and ■ that close an article on some sites."""
+    return _END_MARK.sub("", line)
