@@ -32,6 +32,7 @@ class LineInfo:
     score: float
     han: int
     stop: str | None  # the named end-of-article rule the line matches, if any
+    repeated: bool = False  # bad only because the page prints it more than once
 
 
 def _stop_rule(key: str) -> str | None:
@@ -87,7 +88,7 @@ def classify_lines(lines: list[str], keys: list[str], alone: list[bool]) -> list
     shown: set[str] = set()
     for i, key in enumerate(keys):
         if seen[key] > 1 and len(key) >= 4 and (infos[i].cls == SHORT or key in shown):
-            infos[i] = LineInfo(BAD, -2.0, infos[i].han, infos[i].stop)
+            infos[i] = LineInfo(BAD, -2.0, infos[i].han, infos[i].stop, repeated=infos[i].cls != BAD)
         shown.add(key)
     # jusText's context step: a short line between good ones is part of the text (subheading,
     # caption, short paragraph); short lines among bad ones are furniture.

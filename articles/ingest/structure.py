@@ -128,27 +128,80 @@ def _title_like(line: str, key: str) -> bool:
     return not any(rule.search(key) for _, rule in P.BODY_STOPS)
 
 
-def find_title(layout: Layout, html_title: str | None = None) -> None:
-    lines, keys = layout.lines, layout.keys
-    if layout.anchor is not None:
-        # Up to seven lines above the metadata; paragraphs in between are skipped over, since
-        # some sites print the metadata after the body.
-        looked = 0
-        for i in range(layout.anchor - 1, -1, -1):
-            if _is_sentence(lines[i]) and lines[i][-1] in P.END_PUNCT:
-                continue
-            if _title_like(lines[i], keys[i]):
-                layout.title, layout.title_line, layout.title_rule = lines[i], i, "line_above_meta"
-                _join_wrapped_title(layout, i)
-                break
+def _title_score(layout: Layout, i: int, ref: int, html_title: str | None) -> float | None:
+    """How much line i looks like this page's headline, seen from the header line ``ref``."""
+    line, key = layout.lines[i], layout.keys[i]
+    info = layout.infos[i]
+    if not _title_like(line, key) or _TITLE_FURNITURE.search(key) or "\t" in line or line.startswith("—"):
+        return None
+    if info.cls == BAD and not info.repeated or info.cls == GOOD and info.han > 40 or line[-1] == "。" \
+            or _CELLS.search(line):
+        return None
+    han = sum("\u4e00" <= c <= "\u9fff" for c in line)
+    score = min(han, 30) / 5
+    lo, hi = (i, ref) if i < ref else (ref, i)
+    between = sum(1 for j in range(lo + 1, hi) if layout.infos[j].cls == SHORT)
+    score -= 0.8 * between + (1.5 if i > ref else 0.0)
+    if layout.prose[0] < i < layout.prose[1]:  # a line inside the page's prose: a subheading
+        score -= 3
+    if han <= 4:
+        score -= 2
+    if line[-1] in "。：:，,":
+        score -= 4
+    squeezed = key.replace(" ", "")
+    if len(squeezed) >= 4 and any(squeezed in other.replace(" ", "") for j, other in enumerate(layout.keys)
+                                  if j != i and other != key):
+        score += 2  # printed again inside a breadcrumb, a tab title or a longer line
+    if html_title and squeezed in html_title.replace(" ", ""):
+        score += 4
+    return score
+
+
+_CELLS = re.compile(r"\S(?:\s{2,}|\u3000)\S.*\S(?:\s{2,}|\u3000)\S")  # cells of a menu or table row
+# Lines near a headline that are page widgets, never the headline itself.
+_TITLE_FURNITURE = re.compile(r"^(?:播报文章|语音播报|阅读整篇文章|阅读全文|举报|举报/反馈|关注|已关注|订阅|收藏|分享)")
+
+
+def _title_candidate(layout: Layout, ref: int, html_title: str | None, below: bool) -> tuple[float, int] | None:
+    """The best headline candidate seen from header line ``ref``: up to twelve lines of text above
+    it (paragraphs skipped over, since some sites print the metadata after the body), and, when
+    ``below``, just under it (a date line printed above the headline)."""
+    lines, best, looked = layout.lines, None, 0
+    for i in range(ref - 1, -1, -1):
+        if _is_sentence(lines[i]) and lines[i][-1] in P.END_PUNCT:
+            continue
+        score = _title_score(layout, i, ref, html_title)
+        if score is not None and (best is None or score > best[0]):
+            best = (score, i)
+        if layout.infos[i].cls != BAD:
             looked += 1
-            if looked >= 7:
-                break
-        if not layout.title:  # some pages print the date line above the headline
-            for i in range(layout.anchor + 1, min(len(lines), layout.anchor + 4)):
-                if _title_like(lines[i], keys[i]) and lines[i][-1] not in "。；;":
-                    layout.title, layout.title_line, layout.title_rule = lines[i], i, "line_below_meta"
-                    break
+        if looked >= 12:
+            break
+    if below:
+        for i in range(ref + 1, min(len(lines), ref + 4)):
+            if lines[i][-1] in "。；;":
+                continue
+            score = _title_score(layout, i, ref, html_title)
+            if score is not None and (best is None or score > best[0]):
+                best = (score, i)
+    return best
+
+
+def find_title(layout: Layout, html_title: str | None = None) -> None:
+    """The headline among the candidates near the metadata anchor."""
+    lines, keys = layout.lines, layout.keys
+    refs = []
+    if layout.anchor is not None:
+        refs.append((layout.anchor, True))
+    found = [c for ref, below in refs if (c := _title_candidate(layout, ref, html_title, below))]
+    layout.title, layout.title_line = "", None
+    if found:
+        i = max(found)[1]
+        ref = layout.anchor if layout.anchor is not None else layout.body_start
+        layout.title, layout.title_line = lines[i], i
+        layout.title_rule = "line_above_meta" if i < ref else "line_below_meta"
+        if i < ref:
+            _join_wrapped_title(layout, i)
     if not layout.title:
         if html_title:
             layout.title, layout.title_rule = html_title.split("_")[0].split(" - ")[0].strip(), "html_title"
@@ -157,7 +210,10 @@ def find_title(layout: Layout, html_title: str | None = None) -> None:
                 if _title_like(line, keys[i]) and not line.endswith("。"):
                     layout.title, layout.title_line, layout.title_rule = line, i, "first_title_like_line"
                     break
-        layout.warnings.append("title guessed")
+        if "title guessed" not in layout.warnings:
+            layout.warnings.append("title guessed")
+    elif "title guessed" in layout.warnings:
+        layout.warnings.remove("title guessed")
     _prefer_original_title(layout)
 
 
