@@ -179,7 +179,7 @@ def _title_candidate(layout: Layout, ref: int, html_title: str | None, below: bo
             break
     if below:
         for i in range(ref + 1, min(len(lines), ref + 4)):
-            if lines[i][-1] in "。；;":
+            if lines[i][-1] in "。；;…" or layout.infos[i].cls == GOOD:  # the lead, not the headline
                 continue
             score = _title_score(layout, i, ref, html_title)
             if score is not None and (best is None or score > best[0]):
@@ -198,7 +198,7 @@ def find_title(layout: Layout, html_title: str | None = None) -> None:
     if found:
         i = max(found)[1]
         ref = layout.anchor if layout.anchor is not None else layout.body_start
-        layout.title, layout.title_line = lines[i], i
+        layout.title, layout.title_line = clean_title(lines[i], lines, html_title), i
         layout.title_rule = "line_above_meta" if i < ref else "line_below_meta"
         if i < ref:
             _join_wrapped_title(layout, i)
@@ -217,6 +217,34 @@ def find_title(layout: Layout, html_title: str | None = None) -> None:
     _prefer_original_title(layout)
 
 
+# What copy-paste glues onto a headline: actions after it, a label or a category before it.
+_TITLE_TAIL = re.compile(r"(?:\s*\[\s*[^\]]{1,8}?\s*\])+$|\s*(?:举报/反馈|我要纠错|分享到|收藏本文|打印本页)$")
+_TITLE_LABEL = re.compile(r"^(?:主题|标题|题目|文章标题|帖子主题)\s*[:：]\s*|^\[[^\]]{1,10}\]\s*(?=\S{4})")
+_CRUMB_SEP = re.compile(r"\s*(?:-->|->|>>|»|›|＞|>)\s*")
+
+
+def clean_title(title: str, lines: list[str], html_title: str | None = None) -> str:
+    """The headline without the breadcrumb, menu, label or buttons that copy-paste glued to it.
+    Where the page prints the bare headline again (a breadcrumb's last step, a tab title, a
+    line of its own), that copy shows where the glue ends."""
+    cleaned = _TITLE_TAIL.sub("", title).strip()
+    parts = _CRUMB_SEP.split(cleaned)
+    if len(parts) > 1 and len(parts[-1]) >= 5:
+        cleaned = parts[-1]
+    cleaned = _TITLE_LABEL.sub("", cleaned).strip() or cleaned
+    squeezed = cleaned.replace(" ", "").replace("\u3000", "")
+    witnesses = {_CRUMB_SEP.split(line)[-1].strip() for line in lines if line != title}
+    if html_title:
+        witnesses.update(part.strip() for part in re.split(r"[_|]|\s-\s", html_title))
+    best = None
+    for w in witnesses:
+        bare = w.replace(" ", "").replace("\u3000", "")
+        if 6 <= len(bare) < len(squeezed) and len(bare) >= 0.5 * len(squeezed) \
+                and squeezed.endswith(bare) and (best is None or len(w) > len(best)):
+            best = w
+    return best or cleaned
+
+
 def _join_wrapped_title(layout: Layout, i: int) -> None:
     """A headline wrapped over two lines, or a headline followed by its subtitle."""
     if i == 0:
@@ -228,6 +256,7 @@ def _join_wrapped_title(layout: Layout, i: int) -> None:
         and above[-1] not in P.END_PUNCT
         and title not in above
         and layout.lines.count(above) == 1
+        and not find_dates(layout.keys[i - 1])
     ):
         layout.title = f"{above} {title}" if _ends_wordlike(above) else above + title
         layout.title_line = i - 1
