@@ -24,6 +24,8 @@ _URL_ONLY = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
 _BRACKET_MENU = re.compile(r"^(?:\s*[\[【][^\]】]{1,12}[\]】]\s*){2,}$")
 _SEPARATED = re.compile(r"\s[|｜·•]\s|\s-\s|\t")
 _END_MARK = re.compile(r"\s*[□■◆]+$")
+_COUNTER = re.compile(r"(?<=[。！？!?”」』…])\d{1,4}$")  # a reply or like count glued to the last sentence
+_CAPTION = re.compile(r"^(?:资料图|资料图片|图片|图为|图[:：]|[(（]图[)）]|◎\s*图|配图|摄影[:：])")
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,9 @@ def classify(line: str, key: str, alone: bool, spaced: bool = True) -> LineInfo:
     punct = len(_SENTENCE_PUNCT.findall(line))
     stop = _stop_rule(key)
     n = len(line)
-    ends = line[-1] in P.END_PUNCT
+    ends = strip_counter(line)[-1] in P.END_PUNCT
+    if stop and han >= 40 and punct >= 3 and not any(rx.match(key) for name, rx in P.BODY_STOPS if name == stop):
+        stop = None  # a paragraph that mentions 版权所有 or 转载 in passing is still a paragraph
     if stop in ("furniture", "disclaimer", "repost_notice"):
         return LineInfo(BAD, -12.0 if stop != "repost_notice" else -6.0, han, stop)
     if stop:  # a credit line: the article usually ends here, but a byline under the lead looks the same
@@ -66,6 +70,8 @@ def classify(line: str, key: str, alone: bool, spaced: bool = True) -> LineInfo:
         return LineInfo(BAD, -2.0, han, None)
     if line.startswith(("——", "--", "—")) and han < 40:  # a subtitle under the headline
         return LineInfo(SHORT, -1.0, han, None)
+    if _CAPTION.match(key) and han < 40:  # a photo caption: kept inside the text, never its start
+        return LineInfo(SHORT, -0.5, han, None)
     if han >= 30 and (punct >= 2 or ends) or han >= 60 or han >= 10 and punct >= 1 and ends and (alone or not spaced):
         weight = min(han, 400) / 12 + punct * 0.3 + (1.0 if alone else 0.0)
         return LineInfo(GOOD, 1.0 + weight, han, None)
@@ -141,5 +147,9 @@ def anchored_run(scores: list[float], lo: int, hi: int, max_start: int) -> tuple
 
 
 def strip_end_mark(line: str) -> str:
-    """□ and ■ that close an article on some sites."""
-    return _END_MARK.sub("", line)
+    """□ and ■ that close an article on some sites, and a counter glued to the last sentence."""
+    return strip_counter(_END_MARK.sub("", line))
+
+
+def strip_counter(line: str) -> str:
+    return _COUNTER.sub("", line) or line

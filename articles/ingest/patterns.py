@@ -28,14 +28,14 @@ NEXT_LABEL = re.compile(rf"(?:{ANY_LABEL})\s*[:：|︱]|\s{{2,}}|\u3000|\s[|｜]
 # (name, regex) lines that end the article body.
 BODY_STOPS = [
     ("author_note", re.compile(r"^[(（]\s*(?:作者|本文作者)(?:系|为|是|单位)")),
-    ("credit_bracket", re.compile(rf"^[(（【\[]\s*(?:{EDITOR_LABEL}|作者|记者|来源|稿源|校对|通讯员)")),
-    ("credit_label", re.compile(rf"^(?:{EDITOR_LABEL}|{AUTHOR_LABEL}|校对|出品|原标题|来源|稿源|摄影|供稿){SEP}")),
+    ("credit_bracket", re.compile(rf"^[(（【\[]\s*(?:{EDITOR_LABEL}|作者|记者|来源|稿源|校对|通讯员|摘自|选自|转自)")),
+    ("credit_label", re.compile(rf"^(?:{EDITOR_LABEL}|{AUTHOR_LABEL}|执笔人|校对|出品|原标题|来源|稿源|摄影|供稿){SEP}")),
     ("reporter_line", re.compile(rf"^\S{{0,8}}记者\s*[:：]?\s*{NAME}(?:[\s、]+{NAME})*(?:\s+\S{{0,12}}报道)?$")),
     ("outlet_credit", re.compile(rf"^[(（]\s*[{HAN}A-Za-z]{{1,8}}\s*[)）]$")),
     ("credit_inline", re.compile(rf"^.{{0,30}}(?:供稿|(?:摄影|编辑|责编|校对|审核)\s*[/:：|︱]\s*{NAME})(?!.*[。！？])")),
     ("journal_issue", re.compile(r"^《[^》]{2,20}》\s*(?:19|20)\d{2}\s*年\s*第\s*\d+\s*期")),
     ("hashtags", re.compile(r"^#\S+(?:\s+#\S+)+")),
-    ("repost_notice", re.compile(r"^本文(?:首发于|转载自|转自)|如若转载|转载请注明|未经授权.{0,6}转载|本文链接|原文链接|原文地址|文章链接")),
+    ("repost_notice", re.compile(r"^本文(?:首发于|转载自|转自)|(?:禁止|谢绝|严禁|不得)转载|如若转载|转载请注明|未经授权.{0,6}转载|本文链接|原文链接|原文地址|文章链接")),
     ("furniture", re.compile(
         r"^(?:相关阅读|相关新闻|相关文章|相关链接|相关热词|相关推荐|推荐阅读|延伸阅读|热点推荐|热门推荐|猜你喜欢|也许您会感兴趣"
         r"|最新动态|图片聚焦|图片新闻|上一篇|下一篇|上一条|下一条|分享到|扫一扫|扫描下方二维码|返回搜狐|返回顶部|热门文章"

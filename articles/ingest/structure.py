@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import patterns as P
-from .blocks import BAD, GOOD, SHORT, LineInfo, anchored_run, best_run, classify_lines
+from .blocks import BAD, GOOD, SHORT, LineInfo, anchored_run, best_run, classify_lines, strip_counter
 from .dates import DateHit, find_dates
 
 
@@ -283,8 +283,12 @@ def _prefer_original_title(layout: Layout) -> None:
 # Short lines that open a body (编者按, 一、培养目标：) are kept when the header stands just above them.
 LEAD_HEADING = re.compile(
     r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}(?:\.\d{1,2})*[.、．]\s*\D"
-    r"|第[一二三四五六七八九十百\d]+[章节部分篇回]|编者按|编者的话|编前|编后|导语|引言|前言)|[:：]\s*[.．]?$"
+    r"|第[一二三四五六七八九十百\d]+[章节部分篇回]|编者按|编者的话|编前|编后|导语|引言|前言)"
+    r"|^\S{2,12}\s*(?:\d{1,2}月)?\d{1,2}日(?:电|讯|报道)$"  # a dateline on a line of its own: TNW中文站 10月14日报道
+    r"|^(?:同志们|同学们|朋友们|各位\S{0,8}|亲爱的\S{0,10}|尊敬的\S{0,20})[:：,，]$"  # a speech's salutation
 )
+# A first line broken mid-sentence: it ends with a comma, or runs on in hanzi.
+BROKEN_LEAD = re.compile(r"(?:[，、,]|[\u4e00-\u9fff]{20,})$")
 
 
 def find_body(layout: Layout) -> None:
@@ -338,21 +342,31 @@ def _lines_after(layout: Layout, i: int, count: int) -> int:
 
 
 def _cut_at_furniture(layout: Layout, a: int, b: int, total: float) -> tuple[int, int, float]:
-    """The article ends at a related-links heading, share bar, copyright or repost notice once
-    text came before it, and at a credit line (编辑：…) unless more text follows it at once
-    (a byline under the lead)."""
+    """The article ends where page furniture starts once text came before it: a related-links
+    heading, share bar, copyright or repost notice; a credit line (编辑：…) unless more text
+    follows it at once (a byline under the lead); a stretch of several furniture lines (post
+    meta, counters, comment forms). A box inside a much longer article is bridged over."""
     infos, text = layout.infos, 0
     for i in range(a, b):
         info = infos[i]
         if info.cls == GOOD:
             text += info.han
             continue
-        if not info.stop or text < 60:
+        if text < 60:
             continue
-        if info.stop not in ("furniture", "disclaimer", "repost_notice"):
-            nxt = next((x for x in infos[i + 1:i + 4] if x.cls != SHORT), None)
-            if nxt is not None and nxt.cls == GOOD:
+        if info.stop:
+            if info.stop not in ("furniture", "disclaimer", "repost_notice"):
+                nxt = next((x for x in infos[i + 1:i + 4] if x.cls != SHORT), None)
+                if nxt is not None and nxt.cls == GOOD:
+                    continue
+        else:
+            gap = infos[i:i + 4]
+            if not (len(gap) == 4 and all(x.cls != GOOD for x in gap) and sum(x.cls == BAD for x in gap) >= 2
+                    and sum(x.score for x in gap) <= -4):
                 continue
+        after = sum(x.han for x in infos[i:b] if x.cls == GOOD)
+        if info.stop != "disclaimer" and after > 1.5 * text:
+            continue  # a related-links box inside a longer article
         return a, i, sum(x.score for x in infos[a:i])
     return a, b, total
 
@@ -379,10 +393,12 @@ def _extend_lead(layout: Layout, a: int, heads: list[int]) -> int:
         i = j - 1
         if i in heads or layout.infos[i].cls == BAD or is_meta_line(layout.keys[i]):
             break
-        line = layout.lines[i]
-        if not (LEAD_HEADING.search(layout.keys[i]) or line[-1] in "。！？!?…”」" and layout.infos[i].han >= 4):
+        line = strip_counter(layout.lines[i])
+        if not (LEAD_HEADING.search(layout.keys[i]) or line[-1] in "。！？!?…”」" and layout.infos[i].han >= 4
+                or j == a and BROKEN_LEAD.search(line)):
             break
         j = i
-    if j < a and (j == 0 or j - 1 in heads or is_meta_line(layout.keys[j - 1]) or layout.infos[j - 1].cls == BAD):
+    if j < a and (j == 0 or j - 1 in heads or is_meta_line(layout.keys[j - 1]) or layout.infos[j - 1].cls == BAD
+                  or layout.lines[j - 1].startswith("—")):
         return j
     return a
