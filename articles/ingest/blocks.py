@@ -24,6 +24,7 @@ _URL_ONLY = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
 _BRACKET_MENU = re.compile(r"^(?:\s*[\[【][^\]】]{1,12}[\]】]\s*){2,}$")
 _SEPARATED = re.compile(r"\s[|｜·•]\s|\s-\s|\t")
 _END_MARK = re.compile(r"\s*[□■◆]+$")
+_CODE = re.compile(r"[=;{}$\\]|^\s*(?:#|//|--|\$ )|\w\(.*\)")
 _COUNTER = re.compile(r"(?<=[。！？!?”」』…])\d{1,4}$")  # a reply or like count glued to the last sentence
 _CAPTION = re.compile(r"^(?:资料图|资料图片|图片|图为|图[:：]|[(（]图[)）]|◎\s*图|配图|摄影[:：])")
 
@@ -58,6 +59,8 @@ def classify(line: str, key: str, alone: bool, spaced: bool = True) -> LineInfo:
         return LineInfo(BAD, -2.0, han, None)
     cells = len(_SEPARATED.findall(line))
     if han < 0.3 * n and punct < 2:  # English, numbers, symbols: not a Chinese paragraph
+        if _CODE.search(line):  # a line of a code listing in a technical post: neither text nor furniture
+            return LineInfo(SHORT, -0.2, han, None)
         return LineInfo(BAD, -1.5, han, None)
     if P.BREADCRUMB.search(key) and punct < 3:
         return LineInfo(BAD, -3.0, han, None)

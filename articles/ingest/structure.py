@@ -191,7 +191,10 @@ def find_title(layout: Layout, html_title: str | None = None) -> None:
     """The headline among the candidates near the metadata anchor."""
     lines, keys = layout.lines, layout.keys
     refs = []
-    if layout.anchor is not None:
+    a, b = layout.prose
+    if layout.anchor is not None and a < b <= layout.anchor <= b + 12:
+        refs.append((a, False))  # metadata printed after the body: the headline stands above the text
+    elif layout.anchor is not None:
         refs.append((layout.anchor, True))
     found = [c for ref, below in refs if (c := _title_candidate(layout, ref, html_title, below))]
     layout.title, layout.title_line = "", None
