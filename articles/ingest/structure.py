@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from . import patterns as P
@@ -85,9 +86,17 @@ def find_date_line(layout: Layout) -> None:
         hits = find_dates(key)
         if hits:
             found[i] = hits[0]
+    # Date lines printed alike (the posts of a thread, comments, a list of links): the first of
+    # the series dates the article; the rest date replies.
+    shape = {i: re.sub(r"\d", "0", layout.keys[i][: hit.start])[-12:].strip() for i, hit in found.items()}
+    counts = Counter(shape.values())
+    first: dict[str, int] = {}
+    for i in found:
+        first.setdefault(shape[i], i)
+    series = {i: bool(shape[i]) and counts[shape[i]] >= 3 and first[shape[i]] != i for i in found}
     for i, hit in found.items():
         key = layout.keys[i]
-        score = score_date_line(key, hit) + _near_prose(layout, i)
+        score = score_date_line(key, hit) + _near_prose(layout, i) - (1.5 if series[i] else 0.0)
         if sum(j in found for j in (i - 4, i - 2, i - 1, i + 1, i + 2, i + 4)) >= 2:
             score -= 2  # one date of a list of links, posts or comments
         if best is None or score > best[0]:
