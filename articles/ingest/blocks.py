@@ -26,7 +26,7 @@ _SEPARATED = re.compile(r"\s[|｜·•]\s|\s-\s|\t")
 _END_MARK = re.compile(r"\s*[□■◆]+$")
 _CODE = re.compile(r"[=;{}$\\]|^\s*(?:#|//|--|\$ )|\w\(.*\)")
 _COUNTER = re.compile(r"(?<=[。！？!?”」』…])\d{1,4}$")  # a reply or like count glued to the last sentence
-_CAPTION = re.compile(r"^(?:资料图|资料图片|图片|图为|图[:：]|[(（]图[)）]|◎\s*图|配图|摄影[:：])")
+_CAPTION = re.compile(r"^(?:资料图|资料图片|题图|图片|图为|图[:：]|[(（]图[)）]|◎\s*图|配图|摄影[:：])")
 
 
 @dataclass(frozen=True)

@@ -63,20 +63,6 @@ def score_lines(layout: Layout) -> None:
     layout.prose = (a, b)
 
 
-def _near_prose(layout: Layout, i: int) -> float:
-    """A date line belongs to the article when it stands just above its prose (or just after it)."""
-    a, b = layout.prose
-    if a == b:
-        return 0.0
-    if a - 12 <= i < a:
-        return 2.0
-    if b <= i < b + 8:
-        return 1.0
-    if a <= i < b:
-        return 0.5
-    return 0.0
-
-
 def find_date_line(layout: Layout) -> None:
     best = None
     found: dict[int, DateHit] = {}
@@ -96,7 +82,7 @@ def find_date_line(layout: Layout) -> None:
     series = {i: bool(shape[i]) and counts[shape[i]] >= 3 and first[shape[i]] != i for i in found}
     for i, hit in found.items():
         key = layout.keys[i]
-        score = score_date_line(key, hit) + _near_prose(layout, i) - (1.5 if series[i] else 0.0)
+        score = score_date_line(key, hit) - (1.5 if series[i] else 0.0)
         if sum(j in found for j in (i - 4, i - 2, i - 1, i + 1, i + 2, i + 4)) >= 2:
             score -= 2  # one date of a list of links, posts or comments
         if best is None or score > best[0]:
@@ -332,6 +318,8 @@ def find_body(layout: Layout) -> None:
         return
     a = _extend_lead(layout, a, heads)
     b = _extend_to_credits(layout, a, b)
+    while b > a + 1 and infos[b - 1].cls != GOOD and strip_counter(layout.lines[b - 1])[-1] not in SENTENCE_END:
+        b -= 1  # the text ends with a sentence, not with a label, a button or a promotion
     layout.body_start, layout.body_stop = a, b
     layout.body_index = [i for i in range(a, b) if infos[i].cls != BAD and not P.BODY_NOISE.match(layout.keys[i])]
     after = next((infos[j].stop for j in range(b, min(n, b + 3)) if infos[j].stop), None)
@@ -372,8 +360,8 @@ def _cut_at_furniture(layout: Layout, a: int, b: int, total: float) -> tuple[int
                 if nxt is not None and nxt.cls == GOOD:
                     continue
         else:
-            gap = infos[i:i + 4]
-            if not (len(gap) == 4 and all(x.cls != GOOD for x in gap) and sum(x.cls == BAD for x in gap) >= 2
+            gap = infos[i:i + 3]
+            if not (len(gap) == 3 and all(x.cls != GOOD for x in gap) and sum(x.cls == BAD for x in gap) >= 2
                     and sum(x.score for x in gap) <= -4):
                 continue
         after = sum(x.han for x in infos[i:b] if x.cls == GOOD)
@@ -383,6 +371,7 @@ def _cut_at_furniture(layout: Layout, a: int, b: int, total: float) -> tuple[int
     return a, b, total
 
 
+SENTENCE_END = "。！？!?…”」』"
 CREDIT_STOPS = ("credit_bracket", "credit_label", "reporter_line", "outlet_credit", "credit_inline", "author_note")
 
 
