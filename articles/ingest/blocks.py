@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
+
 from . import patterns as P
 
 GOOD, SHORT, BAD = "good", "short", "bad"
@@ -38,23 +40,58 @@ class LineInfo:
     repeated: bool = False  # bad only because the page prints it more than once
 
 
+_ANY_STOP = re.compile("|".join(f"(?:{rx.pattern})" for _, rx in P.BODY_STOPS))  # one pass for most lines
+
+
 def _stop_rule(key: str) -> str | None:
+    if not _ANY_STOP.search(key):
+        return None
     return next((name for name, rx in P.BODY_STOPS if rx.search(key)), None)
 
 
-def classify(line: str, key: str, alone: bool, spaced: bool = True) -> LineInfo:
+_CJK_PUNCT = np.array([ord(c) for c in "，。！？；、：“”‘’「」…"], dtype=np.uint32)
+_ASCII_PUNCT = np.array([ord(c) for c in ",!?;"], dtype=np.uint32)
+
+
+def _counts(lines: list[str]) -> tuple[list[int], list[int]]:
+    """Hanzi and sentence punctuation per line, counted for the whole page at once."""
+    if not lines:
+        return [], []
+    codes = np.frombuffer("\n".join(lines).encode("utf-32-le"), dtype=np.uint32)
+    line_of = np.cumsum(codes == 10)
+    han = (codes >= 0x4E00) & (codes <= 0x9FFF)
+    punct = np.isin(codes, _CJK_PUNCT)
+    ascii_punct = np.isin(codes, _ASCII_PUNCT)
+    follows = np.zeros_like(han)  # ASCII , ! ? ; before a hanzi (perhaps after one space) ends a clause
+    follows[:-1] = han[1:]
+    follows[:-2] |= (codes[1:-1] == 32) & han[2:]
+    punct |= ascii_punct & follows
+    size = len(lines)
+    return (np.bincount(line_of, weights=han, minlength=size).astype(int).tolist(),
+            np.bincount(line_of, weights=punct, minlength=size).astype(int).tolist())
+
+
+def classify(line: str, key: str, alone: bool, spaced: bool = True, *, han: int | None = None,
+             punct: int | None = None) -> LineInfo:
     """One line's class and score. ``alone``: blank lines around it, as paragraphs are printed."""
-    han = len(_HAN.findall(line))
-    punct = len(_SENTENCE_PUNCT.findall(line))
-    stop = _stop_rule(key)
+    if han is None:
+        han = len(_HAN.findall(line))
+    if punct is None:
+        punct = len(_SENTENCE_PUNCT.findall(line)) if han else 0
+    if han >= 40 and punct >= 3:
+        # A paragraph that mentions 版权所有 or 转载 in passing is still a paragraph: only a rule
+        # that matches from its first character makes it a stop.
+        stop = next((name for name, rx in P.BODY_STOPS if rx.match(key)), None) if _ANY_STOP.match(key) else None
+    else:
+        stop = _stop_rule(key)
     n = len(line)
     ends = strip_counter(line)[-1] in P.END_PUNCT
-    if stop and han >= 40 and punct >= 3 and not any(rx.match(key) for name, rx in P.BODY_STOPS if name == stop):
-        stop = None  # a paragraph that mentions 版权所有 or 转载 in passing is still a paragraph
     if stop in ("furniture", "disclaimer", "repost_notice"):
         return LineInfo(BAD, -12.0 if stop != "repost_notice" else -6.0, han, stop)
     if stop:  # a credit line: the article usually ends here, but a byline under the lead looks the same
         return LineInfo(BAD, -4.0, han, stop)
+    if han >= 30 and punct >= 3 and punct >= 0.08 * han and "\t" not in line:  # plain prose: skip the menu tests
+        return LineInfo(GOOD, 1.0 + min(han, 400) / 12 + punct * 0.3 + (1.0 if alone else 0.0), han, None)
     if P.BODY_NOISE.match(key) or _URL_ONLY.match(line) or _BRACKET_MENU.match(line):
         return LineInfo(BAD, -2.0, han, None)
     cells = len(_SEPARATED.findall(line))
@@ -88,7 +125,8 @@ def classify(line: str, key: str, alone: bool, spaced: bool = True) -> LineInfo:
 
 def classify_lines(lines: list[str], keys: list[str], alone: list[bool]) -> list[LineInfo]:
     spaced = sum(alone) >= 0.1 * len(alone)  # does this page print blank lines between paragraphs?
-    infos = [classify(line, key, a, spaced) for line, key, a in zip(lines, keys, alone)]
+    han, punct = _counts(lines)
+    infos = [classify(line, key, a, spaced, han=h, punct=p) for line, key, a, h, p in zip(lines, keys, alone, han, punct)]
     # Lines repeated on the page (menus printed twice, sidebars) are furniture.
     # A paragraph printed again (a summary box, a teaser in a sidebar) counts once.
     seen: dict[str, int] = {}
@@ -155,4 +193,6 @@ def strip_end_mark(line: str) -> str:
 
 
 def strip_counter(line: str) -> str:
+    if not line[-1].isdigit():
+        return line
     return _COUNTER.sub("", line) or line

@@ -18,6 +18,7 @@ class Layout:
     infos: list[LineInfo] = field(default_factory=list)  # each line's content class and score
     prose: tuple[int, int] = (0, 0)  # the best-scoring run of the whole page, before any header is known
     body_index: list[int] = field(default_factory=list)  # the body's lines (furniture inside dropped)
+    squeezed_page: str | None = None  # the simplified page without spaces, for "printed again" lookups
     date_line: int | None = None
     date_hit: DateHit | None = None
     date_rule: str = ""
@@ -127,12 +128,12 @@ def _title_score(layout: Layout, i: int, ref: int, html_title: str | None) -> fl
     """How much line i looks like this page's headline, seen from the header line ``ref``."""
     line, key = layout.lines[i], layout.keys[i]
     info = layout.infos[i]
-    if not _title_like(line, key) or _TITLE_FURNITURE.search(key) or "\t" in line or line.startswith("—"):
-        return None
     if info.cls == BAD and not info.repeated or info.cls == GOOD and info.han > 40 or line[-1] == "。" \
-            or _CELLS.search(line):
+            or "\t" in line or line.startswith("—"):
         return None
-    han = sum("\u4e00" <= c <= "\u9fff" for c in line)
+    if not _title_like(line, key) or _TITLE_FURNITURE.search(key) or _CELLS.search(line):
+        return None
+    han = layout.infos[i].han
     score = min(han, 30) / 5
     lo, hi = (i, ref) if i < ref else (ref, i)
     between = sum(1 for j in range(lo + 1, hi) if layout.infos[j].cls == SHORT)
@@ -144,8 +145,7 @@ def _title_score(layout: Layout, i: int, ref: int, html_title: str | None) -> fl
     if line[-1] in "。：:，,":
         score -= 4
     squeezed = key.replace(" ", "")
-    if len(squeezed) >= 4 and any(squeezed in other.replace(" ", "") for j, other in enumerate(layout.keys)
-                                  if j != i and other != key):
+    if len(squeezed) >= 4 and _printed_again(layout, squeezed, key):
         score += 2  # printed again inside a breadcrumb, a tab title or a longer line
     if html_title and squeezed in html_title.replace(" ", ""):
         score += 4
@@ -153,6 +153,14 @@ def _title_score(layout: Layout, i: int, ref: int, html_title: str | None) -> fl
 
 
 _CELLS = re.compile(r"\S(?:\s{2,}|\u3000)\S.*\S(?:\s{2,}|\u3000)\S")  # cells of a menu or table row
+def _printed_again(layout: Layout, squeezed: str, key: str) -> bool:
+    """Does another line of the page (a breadcrumb, a tab title, a longer line) hold this text?"""
+    page = layout.squeezed_page
+    if page is None:
+        page = layout.squeezed_page = "\n".join(k.replace(" ", "") for k in layout.keys)
+    return page.count(squeezed) > layout.keys.count(key)
+
+
 # Lines near a headline that are page widgets, never the headline itself.
 _TITLE_FURNITURE = re.compile(r"^(?:播报文章|语音播报|阅读整篇文章|阅读全文|举报|举报/反馈|关注|已关注|订阅|收藏|分享)")
 
@@ -347,8 +355,11 @@ def _cut_at_furniture(layout: Layout, a: int, b: int, total: float) -> tuple[int
     follows it at once (a byline under the lead); a stretch of several furniture lines (post
     meta, counters, comment forms). A box inside a much longer article is bridged over."""
     infos, text = layout.infos, 0
+    remaining = sum(x.han for x in infos[a:b] if x.cls == GOOD)  # text from line i to the run's end
     for i in range(a, b):
         info = infos[i]
+        if info.cls == GOOD:
+            remaining -= info.han
         if info.cls == GOOD:
             text += info.han
             continue
@@ -364,8 +375,7 @@ def _cut_at_furniture(layout: Layout, a: int, b: int, total: float) -> tuple[int
             if not (len(gap) == 3 and all(x.cls != GOOD for x in gap) and sum(x.cls == BAD for x in gap) >= 2
                     and sum(x.score for x in gap) <= -4):
                 continue
-        after = sum(x.han for x in infos[i:b] if x.cls == GOOD)
-        if info.stop != "disclaimer" and after > 1.5 * text:
+        if info.stop != "disclaimer" and remaining > 1.5 * text:
             continue  # a related-links box inside a longer article
         return a, i, sum(x.score for x in infos[a:i])
     return a, b, total
