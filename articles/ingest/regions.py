@@ -32,6 +32,11 @@ _VISITOR = re.compile(r"一行|代表团|考察团|调研组")
 _SENTENCE = re.compile(r"[^。！？!?\n]+")
 
 
+def _is_place_word(word: str) -> bool:
+    tags = rjieba.tag(word)
+    return len(tags) != 1 or tags[0][1].startswith("ns")
+
+
 @dataclass(frozen=True)
 class Place:
     code: str
@@ -71,7 +76,10 @@ class Gazetteer:
                 names[short].update(codes)
         self.names = {k: frozenset(v) for k, v in names.items()}
         self.full_names = frozenset(full)
-        self.common = frozenset(_COMMON_WORDS)
+        # A county's short name that the dictionary knows as an ordinary word (合作, 比如, 平安,
+        # 通道: a verb, an adjective, a person's name) needs its region named nearby to count.
+        ordinary = {short for short in alias_short if short in names and not _is_place_word(short)}
+        self.common = frozenset(_COMMON_WORDS) | frozenset(ordinary)
         self.prefixes = frozenset(name[:i] for name in self.names for i in range(1, len(name) + 1))
 
     @classmethod

@@ -43,3 +43,11 @@ def test_from_rows_builds_the_same_gazetteer():
     regions, aliases = read_divisions()
     g = Gazetteer.from_rows(regions, aliases)
     assert g.path("3301") == "浙江省/杭州市" and "杭州" in g.names
+
+
+def test_county_names_that_are_ordinary_words_need_their_region(gazetteer):
+    # 比如 (那曲), 合作 (甘南), 平安 (海东) are counties, and far more often "for example",
+    # "cooperation", "safe": the dictionary's part of speech says which.
+    assert paths(gazetteer, "比如，企业之间加强合作，保障生产平安有序，就是很好的做法。", "body") == []
+    assert paths(gazetteer, "西藏那曲比如县举办赛马节") == ["西藏自治区/那曲市"]
+    assert paths(gazetteer, "甘南州合作市召开会议") == ["甘肃省/甘南藏族自治州"]
