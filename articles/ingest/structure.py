@@ -141,7 +141,7 @@ def _title_score(layout: Layout, i: int, ref: int, html_title: str | None) -> fl
     if layout.prose[0] < i < layout.prose[1]:  # a line inside the page's prose: a subheading
         score -= 3
     if han <= 4:
-        score -= 2
+        score -= 1
     if line[-1] in "。：:，,":
         score -= 4
     squeezed = key.replace(" ", "")
@@ -152,6 +152,7 @@ def _title_score(layout: Layout, i: int, ref: int, html_title: str | None) -> fl
     return score
 
 
+_GLUE = re.compile(r"\s{2,}|\u3000|[|｜>＞»›：:]|\t")
 _CELLS = re.compile(r"\S(?:\s{2,}|\u3000)\S.*\S(?:\s{2,}|\u3000)\S")  # cells of a menu or table row
 def _printed_again(layout: Layout, squeezed: str, key: str) -> bool:
     """Does another line of the page (a breadcrumb, a tab title, a longer line) hold this text?"""
@@ -180,7 +181,7 @@ def _title_candidate(layout: Layout, ref: int, html_title: str | None, below: bo
             looked += 1
         if looked >= 12:
             break
-    if below:
+    if below and (best is None or best[0] < 1.0):  # a date line printed above the headline
         for i in range(ref + 1, min(len(lines), ref + 4)):
             if lines[i][-1] in "。；;…" or layout.infos[i].cls == GOOD:  # the lead, not the headline
                 continue
@@ -263,6 +264,8 @@ def _join_wrapped_title(layout: Layout, i: int) -> None:
         and title not in above
         and layout.lines.count(above) == 1
         and not find_dates(layout.keys[i - 1])
+        and not _GLUE.search(above)  # a menu or breadcrumb above the headline is no half of it
+        and layout.infos[i - 1].cls != BAD
     ):
         layout.title = f"{above} {title}" if _ends_wordlike(above) else above + title
         layout.title_line = i - 1
