@@ -92,11 +92,12 @@ def classify(line: str, key: str, alone: bool, spaced: bool = True, *, han: int 
         return LineInfo(BAD, -4.0, han, stop)
     if han >= 30 and punct >= 3 and punct >= 0.08 * han and "\t" not in line:  # plain prose: skip the menu tests
         return LineInfo(GOOD, 1.0 + min(han, 400) / 12 + punct * 0.3 + (1.0 if alone else 0.0), han, None)
-    if P.BODY_NOISE.match(key) or _URL_ONLY.match(line) or _BRACKET_MENU.match(line):
+    if P.BODY_NOISE.match(key) or _URL_ONLY.match(line) or _BRACKET_MENU.match(line) or han < 30 and P.VIEWS.search(key):
         return LineInfo(BAD, -2.0, han, None)
     cells = len(_SEPARATED.findall(line))
     if han < 0.3 * n and punct < 2:  # English, numbers, symbols: not a Chinese paragraph
-        if _CODE.search(line):  # a line of a code listing in a technical post: neither text nor furniture
+        if (han <= 2 or line.lstrip().startswith(("#", "//"))) and _CODE.search(line):
+            # a line of a code listing in a technical post: neither text nor furniture
             return LineInfo(SHORT, -0.2, han, None)
         return LineInfo(BAD, -1.5, han, None)
     if P.BREADCRUMB.search(key) and punct < 3:
@@ -185,6 +186,10 @@ def anchored_run(scores: list[float], lo: int, hi: int, max_start: int) -> tuple
         if total > best[2]:
             best = (lo + a, lo + b, total)
     return best
+
+
+def is_caption(key: str) -> bool:
+    return bool(_CAPTION.match(key))
 
 
 def strip_end_mark(line: str) -> str:

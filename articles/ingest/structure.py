@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from . import patterns as P
-from .blocks import BAD, GOOD, SHORT, LineInfo, anchored_run, best_run, classify_lines, strip_counter
+from .blocks import BAD, GOOD, SHORT, LineInfo, anchored_run, best_run, classify_lines, is_caption, strip_counter
 from .dates import DateHit, find_dates
 
 
@@ -352,6 +352,13 @@ def _lines_after(layout: Layout, i: int, count: int) -> int:
     return len(layout.infos)
 
 
+def _inline_box(layout: Layout, i: int) -> bool:
+    """A furniture label carrying its link on the same line, with text again within a few lines."""
+    m = P.FURNITURE.match(layout.keys[i])
+    inline = m is not None and len(layout.keys[i]) - m.end() >= 6
+    return inline and any(x.cls == GOOD for x in layout.infos[i + 1:i + 7])
+
+
 def _cut_at_furniture(layout: Layout, a: int, b: int, total: float) -> tuple[int, int, float]:
     """The article ends where page furniture starts once text came before it: a related-links
     heading, share bar, copyright or repost notice; a credit line (编辑：…) unless more text
@@ -375,11 +382,10 @@ def _cut_at_furniture(layout: Layout, a: int, b: int, total: float) -> tuple[int
                     continue
         else:
             gap = infos[i:i + 3]
-            if not (len(gap) == 3 and all(x.cls != GOOD for x in gap) and sum(x.cls == BAD for x in gap) >= 2
-                    and sum(x.score for x in gap) <= -4):
+            if not (len(gap) == 3 and all(x.cls != GOOD for x in gap) and sum(x.score for x in gap) <= -4):
                 continue
-        if info.stop != "disclaimer" and remaining > 1.5 * text:
-            continue  # a related-links box inside a longer article
+        if info.stop == "furniture" and remaining > 1.5 * text and _inline_box(layout, i):
+            continue  # a related link set inside a longer article (延伸阅读：…), the text resuming below it
         return a, i, sum(x.score for x in infos[a:i])
     return a, b, total
 
@@ -408,7 +414,8 @@ def _extend_lead(layout: Layout, a: int, heads: list[int]) -> int:
         if i in heads or layout.infos[i].cls == BAD or is_meta_line(layout.keys[i]):
             break
         line = strip_counter(layout.lines[i])
-        if not (LEAD_HEADING.search(layout.keys[i]) or line[-1] in "。！？!?…”」" and layout.infos[i].han >= 4
+        if is_caption(layout.keys[i]) or not (
+                LEAD_HEADING.search(layout.keys[i]) or line[-1] in "。！？!?…”」" and layout.infos[i].han >= 4
                 or j == a and BROKEN_LEAD.search(line)):
             break
         j = i

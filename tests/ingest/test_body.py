@@ -1,0 +1,132 @@
+"""The body and the headline by evidence: each rule on real lines from the corpus' pages.
+
+The pages here are put together from lines of real pages (menus, headers, paragraphs, furniture)
+so that each test shows one rule; the corpus floors (test_corpus.py) keep the whole.
+"""
+from articles.ingest import parse
+from articles.ingest.blocks import BAD, GOOD, SHORT, classify
+from articles.ingest.structure import clean_title
+
+P1 = ("近期大盘宽幅震荡，不少上市公司不甘沉沦，纷纷展开自救，回购、增持、停牌等手段轮番上阵，"
+      "试图稳定股价，提振投资者信心。")
+P2 = ("回购与增持在性质上有差别。增持是大股东以真金白银去买公司股票，显示对公司未来发展的信心；"
+      "而上市公司回购，除了显示公司营运正常外，注销股份使已发行股份数量减少。")
+P3 = ("A股历史证明，自2005年以来产业资本曾在几轮行情的底部大举增持，随后指数均出现波段上涨行情。")
+MENU = ["网易首页", "新闻", "体育", "娱乐", "财经", "股票", "汽车", "科技", "手机", "数码"]
+HEADER = ["网易首页 > 财经频道 > 证券新闻 > 正文", "近500家公司停牌 上市公司浑身解数躲下跌",
+          "2015-07-03 07:42:28　来源: 投资快报"]
+
+
+def page(*lines, blank=True):
+    return ("\n\n" if blank else "\n").join(lines).encode("utf-8")
+
+
+def run(data, gazetteer, vocabulary):
+    return parse(data, "p.txt", gazetteer=gazetteer, vocabulary=vocabulary)
+
+
+def test_line_classes():
+    assert classify(P1, P1, True).cls == GOOD
+    assert classify("相关阅读", "相关阅读", False).cls == BAD
+    assert classify("首页 | 时事 | 生活 | 财经 | 法律 | 文体", "首页 | 时事 | 生活 | 财经 | 法律 | 文体", True).cls == BAD
+    assert classify("一、提高政治站位", "一、提高政治站位", True).cls == SHORT
+    # A paragraph that names 版权所有 in passing is text, not a copyright line.
+    line = "其次，提供音频和视频内容的播客，使本来已经很麻烦的互联网版权问题更加复杂，播客一定要获得版权所有者或制作人的许可。"
+    assert classify(line, line, True).cls == GOOD
+    # A line of a code listing is neither text nor furniture.
+    assert classify("docker run -p 28080:8080 \\", "docker run -p 28080:8080 \\", False).cls == SHORT
+
+
+def test_body_is_the_run_of_text_under_the_header_and_menus_stay_out(gazetteer, vocabulary):
+    draft = run(page(*MENU, *HEADER, P1, "TCL7.95亿元回购", P2, P3, "相关阅读", "证券要闻", "重点推荐", *MENU),
+                gazetteer, vocabulary)
+    assert draft.title == "近500家公司停牌 上市公司浑身解数躲下跌"
+    assert draft.body.split("\n\n") == [P1, "TCL7.95亿元回购", P2, P3]  # the subheading stays a paragraph
+
+
+def test_related_box_inside_a_longer_article_is_dropped_and_the_text_goes_on(gazetteer, vocabulary):
+    more = [P2 + "第二段。", P3 + "第三段。", P2 + "第四段。", P3 + "第五段。"]
+    draft = run(page(*HEADER, P1, "延伸阅读：57岁小学肄业 广西骗子演绎25亿美元惊天骗局", *more), gazetteer, vocabulary)
+    assert draft.body.startswith(P1) and draft.body.endswith(more[-1]) and "延伸阅读" not in draft.body
+
+
+def test_related_links_heading_ends_the_article(gazetteer, vocabulary):
+    links = ["重置城寨 不如搞「港版環球影城」", "最新港產片《九龍城寨之圍城》熱播，好評如潮，不少人建議政府「復刻」該地，"
+             "打造成旅遊景點，吸引遊客前來參觀，帶動經濟，有議員更提出多個方案，引起社會熱烈討論。"]
+    draft = run(page(*HEADER, P1, P2, "你可能还想看", *links, *links), gazetteer, vocabulary)
+    assert draft.body.endswith(P2)
+
+
+def test_byline_under_the_lead_does_not_end_the_body(gazetteer, vocabulary):
+    draft = run(page(*HEADER, P1, "本报记者 罗科 苏盈", P2, P3, "责任编辑：NF041"), gazetteer, vocabulary)
+    assert draft.body.endswith(P3) and P2 in draft.body
+
+
+def test_post_meta_and_comment_form_end_a_blog_post(gazetteer, vocabulary):
+    draft = run(page("播客热潮迅速蔓延 挑逗传统传媒业", "Saturday, September 10th, 2005   10:56 am", P1, P2,
+                     "(本文发表于首页批评与建议, 已被阅读178次)", "本文通告引用(Trackback)链接: /wp-trackback.php?p=1700",
+                     "《播客热潮迅速蔓延 挑逗传统传媒业》已有1件评论", "新宠的评论", "September 19th, 2005 at 7:32 pm", P3),
+                gazetteer, vocabulary)
+    assert draft.body.endswith(P2)
+
+
+def test_text_ends_with_a_sentence_not_a_promotion(gazetteer, vocabulary):
+    draft = run(page(*HEADER, P1, P2, "网易财经", "会赚钱的客户端：", "网易携手华泰证券"), gazetteer, vocabulary)
+    assert draft.body.endswith(P2)
+
+
+def test_opening_lines_kept(gazetteer, vocabulary):
+    # A first line broken mid-sentence, a salutation, a dateline on a line of its own.
+    broken = run(page("北京市儿童心理素质发展现状调查研究报告", "2003年5月", "为了贯彻落实北京市“十五”时期儿童发展规划，", P1, P2),
+                 gazetteer, vocabulary)
+    assert broken.body.startswith("为了贯彻落实")
+    speech = run(page("在2024年全市党建质量过硬行动工作推进会上的讲话", "2024年03月01日", "同志们:", P1, P2), gazetteer, vocabulary)
+    assert speech.body.startswith("同志们:")
+    wire = run(page("谷歌AI学会自己推理", "2016年10月14日07:17", "TNW中文站 10月14日报道", P1, P2), gazetteer, vocabulary)
+    assert wire.body.startswith("TNW中文站 10月14日报道")
+
+
+def test_subtitle_and_caption_never_open_the_body(gazetteer, vocabulary):
+    draft = run(page("犬儒病(上)", "2005-06-01", "——当代中国的精神危机 (上)", P1, P2), gazetteer, vocabulary)
+    assert draft.body.startswith(P1) and draft.title == "犬儒病(上)"
+    draft = run(page(*HEADER, "资料图：无性婚姻能走多远？", P1, P2), gazetteer, vocabulary)
+    assert draft.body.startswith(P1)
+
+
+def test_counter_and_end_mark_after_the_last_sentence_dropped(gazetteer, vocabulary):
+    draft = run(page(*HEADER, P1, P2 + "319"), gazetteer, vocabulary)
+    assert draft.body.endswith("注销股份使已发行股份数量减少。")
+    draft = run(page(*HEADER, P1, P2 + "□"), gazetteer, vocabulary)
+    assert draft.body.endswith("注销股份使已发行股份数量减少。")
+
+
+def test_first_post_of_a_thread_is_the_article(gazetteer, vocabulary):
+    posts = []
+    for k, (who, when) in enumerate([("alva4U", "2005/07/07 19:37:59"), ("woshi", "2005/08/30 15:13:48")]):
+        posts += [f"回复{k}", who, P3 + f"第{k}楼。", f"〓 网易娱乐 明星话题 发布时间 {when} by {who} 〓"]
+    draft = run(page("网易娱乐 > 明星俱乐部 > 明星话题", "惊爆日企SONY MUSIC操控华人女星黑幕(转载)", "duscha", P1, P2,
+                     "〓 网易娱乐 明星话题 发布时间 2005/03/15 22:36:13 by duscha 〓", *posts), gazetteer, vocabulary)
+    assert draft.published_at.isoformat().startswith("2005-03-15")
+    assert draft.body.startswith(P1)
+
+
+def test_no_header_falls_back_to_the_densest_prose_and_says_so(gazetteer, vocabulary):
+    footer = ["最新军情", "军事评论", "本站永久域名:", "2005-08-01 版权所有"]
+    draft = run(page(*MENU, "飞行物理学常识", P1, P2, P3, *footer), gazetteer, vocabulary)
+    assert draft.body.startswith(P1) and draft.body.endswith(P3)
+
+
+def test_headline_without_what_copy_paste_glued_to_it():
+    lines = ["网易 --> 商业频道 --> --> CCER经济学人分析中国经济热度"]
+    assert clean_title("免费订阅《高端阅读》 CCER经济学人分析中国经济热度", lines) == "CCER经济学人分析中国经济热度"
+    assert clean_title("电影网>新闻>电影资讯>《蓝羽会客厅》之《北京影人》5月20日起播出", []) == \
+        "《蓝羽会客厅》之《北京影人》5月20日起播出"
+    assert clean_title("主题： 你知道导游为什么那么热衷于让你去购物吗？", []) == "你知道导游为什么那么热衷于让你去购物吗？"
+    assert clean_title("台湾著名教育家许宜铭先生演讲精选2 [ 回复本贴 ] [ 关闭本窗口 ] [ 刷新 ]", []) == "台湾著名教育家许宜铭先生演讲精选2"
+    assert clean_title("煮一碗好吃的腊八粥，请记好这几个小窍门举报/反馈", []) == "煮一碗好吃的腊八粥，请记好这几个小窍门"
+
+
+def test_headline_is_the_longer_line_above_the_outlet_and_buttons(gazetteer, vocabulary):
+    draft = run(page("新浪微博", "美官员否认伊朗直升机事故存在谋杀行为", "播报文章", "中国新闻网", "2024-05-20 13:09", P1, P2,
+                     blank=False), gazetteer, vocabulary)
+    assert draft.title == "美官员否认伊朗直升机事故存在谋杀行为"
