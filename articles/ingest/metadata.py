@@ -4,13 +4,20 @@ from __future__ import annotations
 import re
 
 from . import patterns as P
+from .dates import find_dates
 from .script import to_simplified
 from .structure import Layout, is_meta_line
 
 _NAME_SPLIT = re.compile(r"[、，,&＆/\s]+")
 _HAN_NAME = re.compile(rf"^[{P.HAN}·•]{{2,4}}$")
 _ORG_NAME = re.compile(rf"^[{P.HAN}·•A-Za-z0-9]{{2,16}}$")
+_LATIN_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]{1,23}$")
 _CLEAN_VALUE = re.compile(r"^[\s:：|︱]+|[\s,，。;；|]+$")
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")  # icon-font glyphs copied with the text
+_PARENTHETICAL = re.compile(r"\s*[(（][^()（）]*[)）]")
+# 21世纪经济报道(广州): the branch or city after an outlet is not part of its name (海外版 is).
+_BRANCH = re.compile(rf"\s*[(（](?![^()（）]*版)[{P.HAN}]{{1,6}}[)）]?$")
+_TRAILING_LABEL = re.compile(rf"\s*{P.ANY_LABEL}\s*$")
 
 
 def header_lines(layout: Layout) -> list[int]:
@@ -24,8 +31,11 @@ def header_lines(layout: Layout) -> list[int]:
 
 
 def credit_lines(layout: Layout) -> list[int]:
-    """Lines just after the body, where credits, editors and counters are printed."""
-    return list(range(layout.body_stop, min(len(layout.keys), layout.body_stop + 12)))
+    """Lines just after the body, where credits, editors and counters are printed, and a short labelled
+    line closing the body (本文来源：投资快报 作者：孙宁 责任编辑：NF041) that the body step kept."""
+    closing = [i for i in range(max(layout.body_start, layout.body_stop - 2), layout.body_stop)
+               if len(layout.keys[i]) <= 80 and P.META_LABEL_START.search(layout.keys[i].removeprefix("本文"))]
+    return closing + list(range(layout.body_stop, min(len(layout.keys), layout.body_stop + 12)))
 
 
 def _cut_value(text: str) -> str:
@@ -37,53 +47,113 @@ def _cut_value(text: str) -> str:
     return _CLEAN_VALUE.sub("", value).strip("《》<>【】[]()（） ")
 
 
-def _labelled_source(layout: Layout, indices: list[int], *, anywhere: bool) -> str | None:
+def clean_source(raw: str) -> str | None:
+    """The outlet named in a source value; None when the value is no name at all (size="20", ')', 相关内容)."""
+    value = _cut_value(_PRIVATE_USE.sub("", raw))
+    value = _BRANCH.sub("", value).strip("《》<>【】[]()（） ")
+    for opening, closing in ("（）", "()"):  # 人民日报（海外版: give back the bracket _cut_value took
+        if value.count(opening) > value.count(closing):
+            value += closing
+    if not value or P.JUNK_SOURCE.match(value):
+        return None
+    return value
+
+
+def _labelled_sources(layout: Layout, indices: list[int], *, anywhere: bool):
+    """Each labelled source value among the lines.
+
+    After the body (anywhere=False) the label must open the line, or the line must be a credit line
+    that opens with another label (编辑： 金金 \t 来源： 21世纪经济报道, 本文来源：投资快报 作者：孙宁)."""
     for i in indices:
         key, line = layout.keys[i], layout.lines[i]
-        m = (P.LABELED_SOURCE.search if anywhere else P.LABELED_SOURCE.match)(key)
+        credit_line = anywhere or P.META_LABEL_START.match(key) or key.startswith("本文")
+        m = (P.LABELED_SOURCE.search if credit_line else P.LABELED_SOURCE.match)(key)
         if m:
-            value = _cut_value(line[m.start("value"):])
-            if value:
-                return value
+            yield clean_source(line[m.start("value"):])
+
+
+def _reprinted_from(layout: Layout) -> str | None:
+    """转自《北京科技报》 closing the article, or just after it; a book (《…》，某某编著，…出版社) is no outlet."""
+    last = range(max(layout.body_start, layout.body_stop - 3), layout.body_stop)
+    for i in [*last, *credit_lines(layout)]:
+        key = layout.keys[i]
+        m = P.REPRINTED_FROM.match(key)
+        if not m or len(key) > 80 or re.search(r"[著译]|出版社", key[m.end():]):
+            continue
+        if not m.group("value").startswith("《") and not re.fullmatch(r"[\s。.)）]*", key[m.end():]):
+            continue  # 摘自 in running text, not a credit
+        return clean_source(layout.lines[i][m.start("value"): m.end("value")])
     return None
 
 
-def source(layout: Layout) -> tuple[str | None, str]:
-    value = _labelled_source(layout, header_lines(layout), anywhere=True)
-    if value:
-        return value, "labelled_source"
+def _outlet_before_date(layout: Layout) -> str | None:
+    """TNW中文站2016年10月14日07:17, 原创：39健康网2024-04-23: the outlet printed in front of the date."""
+    before = layout.lines[layout.date_line][: layout.date_hit.start]
+    tokens = re.split(r"[\s:：|｜]+", before.strip())
+    token = tokens[-1].strip("《》") if tokens else ""
+    if P.OUTLET_SHAPE.match(token) and not P.LABEL_ANYWHERE.search(token + "："):
+        return clean_source(token)
+    return None
+
+
+def _beside_date(layout: Layout):
+    """Outlets printed on the date line or on the line below it."""
+    date_line, hit = layout.date_line, layout.date_hit
+    beside = layout.lines[date_line][hit.end:].strip()
+    byline = P.SLASH_BYLINE.search(layout.keys[date_line][hit.end:])
+    if byline and byline.group("source"):
+        start = hit.end + byline.start("source")
+        yield layout.lines[date_line][start: start + len(byline.group("source"))], "byline_outlet"
+    tokens = [t for t in beside.split() if t and not P.NOT_A_SOURCE.match(t)]
+    if len(tokens) == 1 and not P.LABEL_ANYWHERE.search(tokens[0]) and len(tokens[0]) <= 20 \
+            and not re.search(r"发表|发布|张贴|回复", tokens[0]):
+        yield clean_source(tokens[0]), "beside_date"
+    nxt = date_line + 1
+    if not tokens and nxt < len(layout.lines):
+        if _standalone_name(layout, nxt, maxlen=10):
+            yield clean_source(layout.lines[nxt]), "line_below_date"
+        byline = P.SLASH_BYLINE.match(layout.keys[nxt])  # 北京日报客户端 | 记者 孙杰
+        if byline and byline.group("source"):
+            yield layout.lines[nxt][byline.start("source"): byline.end("source")], "byline_outlet"
+
+
+def _source_candidates(layout: Layout):
+    """(value, rule) in order of trust; a value may be None (the strategy found only junk)."""
+    for value in _labelled_sources(layout, header_lines(layout), anywhere=True):
+        yield value, "labelled_source"
     for i in credit_lines(layout):
         m = re.match(r"^《(?P<name>[^》]{2,20})》\s*(?:19|20)\d{2}\s*年\s*第\s*\d+\s*期", layout.lines[i])
         if m:
-            return m.group("name"), "journal_issue"
-    if layout.date_line is not None and layout.date_hit is not None:
-        beside = layout.lines[layout.date_line][layout.date_hit.end:].strip()
-        byline = P.SLASH_BYLINE.search(layout.keys[layout.date_line][layout.date_hit.end:])
-        if byline and byline.group("source"):
-            start = layout.date_hit.end + byline.start("source")
-            return layout.lines[layout.date_line][start: start + len(byline.group("source"))], "byline_outlet"
-        tokens = [t for t in beside.split() if t and not P.NOT_A_SOURCE.match(t)]
-        if len(tokens) == 1 and not P.LABEL_ANYWHERE.search(tokens[0]) and len(tokens[0]) <= 20:
-            return tokens[0].strip("《》"), "beside_date"
-        nxt = layout.date_line + 1
-        if not tokens and nxt < len(layout.lines):
-            if _standalone_name(layout, nxt, maxlen=10):
-                return layout.lines[nxt], "line_below_date"
-            byline = P.SLASH_BYLINE.match(layout.keys[nxt])  # 北京日报客户端 | 记者 孙杰
-            if byline and byline.group("source"):
-                return layout.lines[nxt][byline.start("source"): byline.end("source")], "byline_outlet"
-    value = _labelled_source(layout, credit_lines(layout), anywhere=False)  # 来源：南京发布 after the body
-    if value:
-        return value, "labelled_source_after_body"
+            yield m.group("name"), "journal_issue"
+    has_date = layout.date_line is not None and layout.date_hit is not None
+    if has_date:
+        yield from _beside_date(layout)
+    for value in _labelled_sources(layout, credit_lines(layout), anywhere=False):  # 来源：南京发布 after the body
+        yield value, "labelled_source_after_body"
+    yield _reprinted_from(layout), "reprinted_from"
+    if has_date:
+        yield _outlet_before_date(layout), "outlet_before_date"
     if layout.body_start < layout.body_stop:  # the wire service of the lead: 新华社杭州5月11日电, （中央社记者…电）
         lead = layout.keys[layout.body_start]
         m = P.DATELINE.match(lead) or P.DATELINE_INSIDE.match(lead)
         if m and m.group("agency"):
-            return layout.lines[layout.body_start][m.start("agency"):m.end("agency")], "dateline_agency"
+            yield layout.lines[layout.body_start][m.start("agency"):m.end("agency")], "dateline_agency"
         m = P.NEWS_FLASH.match(lead)  # 【香港文汇报讯】
         if m and not P.OWN_OUTLET.match(m.group("agency")):
-            return layout.lines[layout.body_start][m.start("agency"):m.end("agency")], "news_flash"
-    return None, "none"
+            yield layout.lines[layout.body_start][m.start("agency"):m.end("agency")], "news_flash"
+
+
+def source(layout: Layout) -> tuple[str | None, str]:
+    """The first outlet the chain finds. A placeholder (来源：转载文章, 本站原创) is kept only when
+    nothing later on the page names the outlet."""
+    placeholder = None
+    for value, rule in _source_candidates(layout):
+        if not value:
+            continue
+        if not P.PLACEHOLDER_SOURCE.match(value):
+            return value, rule
+        placeholder = placeholder or (value, f"{rule}_placeholder")
+    return placeholder or (None, "none")
 
 
 def dateline_reporters(line: str, key: str) -> list[str]:
@@ -113,21 +183,46 @@ def _standalone_name(layout: Layout, i: int, maxlen: int) -> bool:
     return bool(re.fullmatch(rf"[{P.HAN}A-Za-z·]{{2,{maxlen}}}", line)) and not P.BODY_NOISE.match(layout.keys[i])
 
 
-def _names(value: str, *, allow_org: bool = False) -> list[str]:
+def _names(value: str, *, allow_org: bool = False, allow_latin: bool = False) -> list[str]:
+    """Personal names in a credit value; role words (评论员, 信报记者) are dropped, never kept as names."""
+    outside = _PARENTHETICAL.sub(" ", value)  # 周思博 (Joel Spolsky): the name outside the brackets
     names = []
-    for part in _NAME_SPLIT.split(value):
-        part = part.strip("()（）【】[]")
-        if _HAN_NAME.match(part) or (allow_org and _ORG_NAME.match(part) and len(part) > 4):
+    for part in _NAME_SPLIT.split(outside if outside.strip() else value):
+        part = P.ROLE_PREFIX.sub("", part.strip("()（）【】[]〔〕"))
+        if not part or P.NOT_A_NAME.match(part):
+            continue
+        if _HAN_NAME.match(part) or (allow_org and _ORG_NAME.match(part) and len(part) > 4) \
+                or (allow_latin and _LATIN_NAME.match(part)):
             names.append(part)
     return names
 
 
+def _poster(layout: Layout) -> tuple[list[str], str]:
+    """The poster named on a forum or blog post's date line (see patterns.POSTER)."""
+    line = layout.lines[layout.date_line]
+    for rule, rx in P.POSTER:
+        m = rx.search(line)
+        if m:
+            name = m.group("name").strip("〖〗【】[]")
+            if P.NICKNAME.match(name) and not P.NOT_A_NAME.match(name) and not find_dates(name):
+                return [name], rule
+    return [], "none"
+
+
+def _author_region(layout: Layout) -> list[int]:
+    """The header's lines, or without a header the lines under the title."""
+    lines = header_lines(layout)
+    if not lines and layout.title_line is not None:
+        lines = list(range(layout.title_line + 1, min(len(layout.keys), layout.title_line + 4)))
+    return lines
+
+
 def authors(layout: Layout, body_lines: list[str]) -> tuple[list[str], str]:
-    for i in header_lines(layout):
+    for i in _author_region(layout):
         m = P.LABELED_AUTHOR.search(layout.keys[i])
         if m:
             value = _cut_value(layout.lines[i][m.start("value"):])
-            names = _names(value, allow_org=True)
+            names = _names(value, allow_org=True, allow_latin=True)
             if names:
                 return names, "labelled_author"
     lead = (body_lines[0], to_simplified(body_lines[0][:80])) if body_lines else None
@@ -148,24 +243,46 @@ def authors(layout: Layout, body_lines: list[str]) -> tuple[list[str], str]:
     if layout.date_line is not None and layout.date_hit is not None:
         beside = layout.lines[layout.date_line][layout.date_hit.end:].strip()
         tokens = beside.split()
-        if len(tokens) >= 2 and all(_HAN_NAME.match(t) for t in tokens):
+        if len(tokens) >= 2 and all(_HAN_NAME.match(t) and not P.NOT_A_NAME.match(t) for t in tokens):
             return tokens, "names_beside_date"
+        # 2004年7月16日08:19 [ 黄宇 ] 来源：[ 国际金融报 ]: the source is labelled, so the bracketed name is the author.
+        after = layout.lines[layout.date_line][layout.date_hit.end:]
+        labelled = P.LABELED_SOURCE.search(layout.keys[layout.date_line][layout.date_hit.end:])
+        m = re.match(r"^[\[【〔]\s*(?P<name>\S{2,4})\s*[\]】〕]$", after[: labelled.start()].strip()) if labelled else None
+        if m and _names(m.group("name")) and not P.OUTLET_SHAPE.match(m.group("name")):
+            return [m.group("name")], "bracketed_name_beside_date"
+        names, rule = _poster(layout)
+        if names:
+            return names, rule
         src_line = layout.date_line + 1
         if not beside and src_line + 1 < len(layout.lines) and _standalone_name(layout, src_line, 10) \
                 and _standalone_name(layout, src_line + 1, 4):
             return [layout.lines[src_line + 1]], "line_below_source"
     for i in range(layout.anchor or 0, layout.body_start + 1):
-        if i < len(layout.keys) and re.match(r"^(?:执笔|撰文|文|作者)\s*[/／|︱:：]", layout.keys[i]):
+        if i >= len(layout.keys):
+            break
+        if re.match(r"^(?:执笔|撰文|文|作者)\s*[/／|︱:：]", layout.keys[i]):
             names = _names(re.split(r"[/／|︱:：]", layout.lines[i], maxsplit=1)[1])
             if names:
                 return names, "byline"
+        m = P.REPORTER_BYLINE.match(layout.keys[i])  # 半月谈记者 史卫燕
+        if m:
+            names = _names(layout.lines[i][m.start("value"): m.end("value")])
+            if names:
+                return names, "reporter_byline"
     for i in credit_lines(layout):
         key, line = layout.keys[i], layout.lines[i]
         m = re.match(rf"^(?:作者|撰文|执笔|文){P.SEP}(?P<value>.+)$", key)
         if m:
-            names = _names(line[m.start("value"):])
+            names = _names(_cut_value(line[m.start("value"):]))
             if names:
                 return names, "credit_author"
+        # 本文来源：21世纪经济报道 作者：何苗 张梦洁, 编辑： 金金 \t 来源： … \t 作者：宋怡 杨志华
+        m = P.LABELED_AUTHOR.search(key) if (P.META_LABEL_START.match(key) or key.startswith("本文")) else None
+        if m:
+            names = _names(_cut_value(line[m.start("value"):]))
+            if names:
+                return names, "credit_line_author"
         m = re.match(rf"^\S{{0,8}}记者\s*[:：]?\s*(?P<value>{P.NAME}(?:[\s、]+{P.NAME})*?)(?:\s+\S{{0,12}}报道)?$", key)
         if m:
             return _names(line[m.start("value"): m.end("value")]), "reporter_credit"
@@ -185,17 +302,25 @@ def editors(layout: Layout) -> tuple[list[str], str]:
     for i in header_lines(layout) + credit_lines(layout):
         key, line = layout.keys[i], layout.lines[i]
         for m in P.LABELED_EDITOR.finditer(key):
-            for name in _names(line[m.start("value"): m.end("value")]):
+            value = _TRAILING_LABEL.sub("", line[m.start("value"): m.end("value")])
+            for name in _names(_cut_value(value), allow_latin=True):
                 if name not in found:
                     found.append(name)
     return found, ("credit_lines" if found else "none")
 
 
 def views(layout: Layout) -> tuple[int | None, str]:
-    for i in header_lines(layout) + credit_lines(layout):
+    """A counter in the header (or between the title and the header), or on a short line closing the post."""
+    above = range(layout.title_line, layout.anchor) if layout.title_line is not None and layout.anchor else []
+    closing = [i for i in range(max(layout.body_start, layout.body_stop - 2), layout.body_stop)
+               if len(layout.keys[i]) <= 40]
+    for i in [*header_lines(layout), *above, *credit_lines(layout), *closing]:
         key = layout.keys[i]
         if len(key) > 150:
             continue
+        m = P.VIEWS_ORDINAL.search(key)
+        if m:
+            return int(m.group("value").replace(",", "")), "reader_rank"
         m = P.VIEWS.search(key)
         if m:
             value = float(m.group("value").replace(",", ""))
