@@ -14,7 +14,7 @@ _ORG_NAME = re.compile(rf"^[{P.HAN}·•A-Za-z0-9]{{2,16}}$")
 _LATIN_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]{1,23}$")
 _CLEAN_VALUE = re.compile(r"^[\s:：|︱]+|[\s,，。;；|]+$")
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")  # icon-font glyphs copied with the text
-_PARENTHETICAL = re.compile(r"\s*[(（][^()（）]*[)）]")
+_PARENTHETICAL = re.compile(r"\s*[(（][^()（）]*(?:[)）]|$)")
 # 21世纪经济报道(广州): the branch or city after an outlet is not part of its name (海外版 is).
 _BRANCH = re.compile(rf"\s*[(（](?![^()（）]*版)[{P.HAN}]{{1,6}}[)）]?$")
 _TRAILING_LABEL = re.compile(rf"\s*{P.ANY_LABEL}\s*$")
@@ -51,6 +51,8 @@ def clean_source(raw: str) -> str | None:
     """The outlet named in a source value; None when the value is no name at all (size="20", ')', 相关内容)."""
     value = _cut_value(_PRIVATE_USE.sub("", raw))
     value = _BRANCH.sub("", value).strip("《》<>【】[]()（） ")
+    if P.NOT_A_SOURCE.match(value):
+        return None
     for opening, closing in ("（）", "()"):  # 人民日报（海外版: give back the bracket _cut_value took
         if value.count(opening) > value.count(closing):
             value += closing
@@ -108,6 +110,11 @@ def _beside_date(layout: Layout):
     if len(tokens) == 1 and not P.LABEL_ANYWHERE.search(tokens[0]) and len(tokens[0]) <= 20 \
             and not re.search(r"发表|发布|张贴|回复", tokens[0]):
         yield clean_source(tokens[0]), "beside_date"
+    above = date_line - 1  # Yahoo's provider line: 法新社 / 2024年5月20日週一 下午2:05
+    if above >= 0 and above != layout.title_line:
+        name = layout.lines[above]
+        if P.OUTLET_SHAPE.match(re.split(r"\s*[-－]\s*", layout.keys[above])[0]) and len(name) <= 16:
+            yield clean_source(name), "line_above_date"
     nxt = date_line + 1
     if not tokens and nxt < len(layout.lines):
         if _standalone_name(layout, nxt, maxlen=10):
@@ -138,7 +145,7 @@ def _source_candidates(layout: Layout):
         m = P.DATELINE.match(lead) or P.DATELINE_INSIDE.match(lead)
         if m and m.group("agency"):
             yield layout.lines[layout.body_start][m.start("agency"):m.end("agency")], "dateline_agency"
-        m = P.NEWS_FLASH.match(lead)  # 【香港文汇报讯】
+        m = P.NEWS_FLASH.match(lead) or P.NEWS_FLASH_DATED.match(lead)  # 【香港文汇报讯】
         if m and not P.OWN_OUTLET.match(m.group("agency")):
             yield layout.lines[layout.body_start][m.start("agency"):m.end("agency")], "news_flash"
 
@@ -210,11 +217,34 @@ def _poster(layout: Layout) -> tuple[list[str], str]:
 
 
 def _author_region(layout: Layout) -> list[int]:
-    """The header's lines, or without a header the lines under the title."""
+    """The header's lines and those between the headline and the header (作者： 周思博 above the date);
+    without a header, the headline's line and the lines under it."""
+    title = layout.title_line
     lines = header_lines(layout)
-    if not lines and layout.title_line is not None:
-        lines = list(range(layout.title_line + 1, min(len(layout.keys), layout.title_line + 4)))
+    if lines and title is not None and title < lines[0]:
+        lines = [*range(title + 1, lines[0]), *lines]
+    if not lines and title is not None:
+        lines = list(range(title, min(len(layout.keys), title + 4)))
     return lines
+
+
+def _followed_account(layout: Layout) -> list[str]:
+    """管不饿 / 关注 / 2024-05-08 23:23: the account name above a follow button near the date line.
+    When the header labels a source (来源：澎湃新闻·澎湃号·政务), the account is the outlet's, not an author."""
+    if any(P.LABELED_SOURCE.search(layout.keys[i]) for i in header_lines(layout)):
+        return []
+    near = range(max(0, layout.date_line - 3), min(len(layout.lines), layout.date_line + 5))
+    for i in near:
+        if not P.FOLLOW_BUTTON.match(layout.keys[i]):
+            continue
+        for j in range(i - 1, max(-1, i - 4), -1):
+            line = layout.lines[j]
+            if j in (layout.date_line, layout.title_line) or re.search(r"\d", line):
+                continue  # 粉丝：23文章：11 between the name and the button
+            if P.NICKNAME.match(line) and not P.NOT_A_NAME.match(line) and not P.LABEL_ANYWHERE.search(line):
+                return [line]
+            break
+    return []
 
 
 def authors(layout: Layout, body_lines: list[str]) -> tuple[list[str], str]:
@@ -248,12 +278,16 @@ def authors(layout: Layout, body_lines: list[str]) -> tuple[list[str], str]:
         # 2004年7月16日08:19 [ 黄宇 ] 来源：[ 国际金融报 ]: the source is labelled, so the bracketed name is the author.
         after = layout.lines[layout.date_line][layout.date_hit.end:]
         labelled = P.LABELED_SOURCE.search(layout.keys[layout.date_line][layout.date_hit.end:])
-        m = re.match(r"^[\[【〔]\s*(?P<name>\S{2,4})\s*[\]】〕]$", after[: labelled.start()].strip()) if labelled else None
+        m = re.match(r"^[\[【〔]\s*(?P<name>\S{2,4})\s*[\]】〕]$",
+                     _PRIVATE_USE.sub("", after[: labelled.start()]).strip()) if labelled else None
         if m and _names(m.group("name")) and not P.OUTLET_SHAPE.match(m.group("name")):
             return [m.group("name")], "bracketed_name_beside_date"
         names, rule = _poster(layout)
         if names:
             return names, rule
+        names = _followed_account(layout)
+        if names:
+            return names, "followed_account"
         src_line = layout.date_line + 1
         if not beside and src_line + 1 < len(layout.lines) and _standalone_name(layout, src_line, 10) \
                 and _standalone_name(layout, src_line + 1, 4):

@@ -8,7 +8,7 @@ NAME = rf"[{HAN}·•]{{2,4}}"
 
 SOURCE_LABEL = r"(?:信息来源|文章来源|稿件来源|新闻来源|稿源|来源于|来源|出处|出自)"
 TIME_LABEL = r"(?:发布时间|发布日期|发表时间|发表日期|更新时间|上传时间|时间|日期)"
-AUTHOR_LABEL = r"(?:作者|撰文|执笔|撰稿)"
+AUTHOR_LABEL = r"(?:作者|撰文|执笔人|执笔|撰稿)"
 EDITOR_LABEL = r"(?:责任编辑|责编|编辑|审核|审校|编审)"
 VIEWS_LABEL = r"(?:点击量|点击数|点击率|点击|阅读量|阅读数|阅读次数|阅读全文|阅读|浏览量|浏览次数|浏览|人气|访问量|访问次数)"
 OTHER_LABEL = r"(?:校对|摄影|摄像|字号|字体|分享|发布于|IP属地|选稿|标签)"
@@ -90,9 +90,10 @@ PLACEHOLDER_SOURCE = re.compile(
     re.IGNORECASE,
 )
 # Not a name at all: HTML left in the value (size="20"), punctuation, furniture headings, UI words.
-JUNK_SOURCE = re.compile(r"^(?:.*[=<>].*|[^\u4e00-\u9fffA-Za-z]*|相关\S{0,4}|楼主|.*(?:点击|收藏|查看|更多|返回|分享).*)$")
+JUNK_SOURCE = re.compile(
+    r"^(?:.*[=<>].*|[^\u4e00-\u9fffA-Za-z]*|相关\S{0,4}|楼主|手机版|电脑版|.*(?:点击|收藏|查看|更多|返回|分享|关注).*)$")
 # 转自《北京科技报》, 转载自新华网, 摘自《上海社会科学院学术季刊》2000年第2期: a reprint credit.
-REPRINTED_FROM = re.compile(r"^[(（]?\s*(?:本文)?(?:转自|转载自|转载于|摘自|选自|原载|原载于|刊于|来自)\s*[:：]?\s*(?P<value>《[^》]{2,20}》|[\u4e00-\u9fffA-Za-z·]{2,16})")
+REPRINTED_FROM = re.compile(r"^[(（]?\s*(?:本文)?(?:转自|转载自|转载于|摘自|选自|原载于|原载|刊于)\s*[:：]?\s*(?P<value>《[^》]{2,20}》|[\u4e00-\u9fffA-Za-z·]{2,16})")
 # Words that name a role, never a person: 评论员 罗博 -> 罗博; 信报记者 蔡雪婧 -> 蔡雪婧.
 ROLE_PREFIX = re.compile(
     r"^[\u4e00-\u9fffA-Za-z]{0,8}?(?:特约评论员|评论员|特约记者|首席记者|见习记者|实习记者|记者|特约通讯员|通讯员|实习生"
@@ -101,9 +102,14 @@ NOT_A_NAME = re.compile(
     r"^.*(?:点击|收藏|本文|此处|查看|更多|返回|分享)|^(?:来源|出处|作者|编辑|责编|校对|审核|摄影|时间|日期|阅读|点击|浏览|评论|回复|发表|本报|本网|本站|本刊|网友|楼主|版主"
     r"|佚名|匿名|未知|不详|管理员|admin|网易|新浪|搜狐|腾讯|新华社|整理|综合|报道|发布|标签|相关|分享)$", re.IGNORECASE)
 # An outlet's name as printed: TNW中文站, 39健康网, 北京日报, 中国新闻网, 香港電台.
-OUTLET_SHAPE = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9·]{2,14}(?:网|站|报|社|台|刊|杂志|频道|新闻|客户端|日报|晚报|周刊)$")
+OUTLET_SHAPE = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9·—]{2,14}(?:网|站|报|社|台|刊|杂志|频道|新闻|客户端|日报|晚报|周刊)$")
 # 【香港文汇报讯】, 本报讯, （人民网讯）: a lead that credits an outlet (本报 / 本网 … name none).
 NEWS_FLASH = re.compile(rf"^[【\[(（]?\s*(?P<agency>[{HAN}A-Za-z]{{2,12}}?)讯\s*[】\])）]?")
+# 【看中国2005年07月03日报道】: an outlet's flash with the date inside the brackets.
+NEWS_FLASH_DATED = re.compile(
+    rf"^[【\[]\s*(?P<agency>[{HAN}A-Za-z]{{2,12}}?)\s*(?:19|20)\d{{2}}年\d{{1,2}}月\d{{1,2}}日\s*(?:讯|报道|电)\s*[】\]]")
+# A follow button beside a self-media account's name (快传号, bilibili, 头条号): 管不饿 / 关注.
+FOLLOW_BUTTON = re.compile(r"^[+＋]?\s*(?:关注|关注TA|关注他|关注她|订阅)$")
 OWN_OUTLET = re.compile(r"^(?:本报|本网|本刊|本台|本站|本社|本报记者)$")
 AUTHOR_AFTER_TITLE = re.compile(
     r"(?:教授|研究员|讲师|博士|博士后|硕士|主任|书记|部长|院长|所长|校长|处长|科长|局长|馆长|委员|干部|记者|编辑|学者|专家|成员|副教授|助理研究员|研究生|学生)"

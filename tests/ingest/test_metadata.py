@@ -1,8 +1,11 @@
 """Source, authors, editors and views as real pages print them: each rule on a real line from a page."""
 import pytest
 
-from articles.ingest import parse
+from articles.ingest import metadata, parse
+from articles.ingest.dates import find_dates
 from articles.ingest.metadata import clean_source
+from articles.ingest.script import to_simplified
+from articles.ingest.structure import Layout
 
 BODY = "抓基层、打基础，是我们党治国理政、管党治党的固本之策。这是一段足够长的正文，用来测试规则是否正确。"
 TITLE = "广汽回应现代合资内幕 全面合作项目即将展开"
@@ -138,3 +141,58 @@ def test_view_counter_between_title_and_header(gazetteer, vocabulary):
     d = draft("当前您在- 中关村在线论坛 - BT下载专区 点击数：39", "主题: 【2005年中国革命历史巨作】【太行山上】 【DVDSCR-RMVB】",
               "楼层： 第 1 楼 时间：2005-08-28 20:56:20", BODY, gazetteer=gazetteer, vocabulary=vocabulary)
     assert d.views == 39
+
+
+def test_provider_line_above_the_date(gazetteer, vocabulary):
+    d = draft("義大利公開賽 茲韋列夫封王", "閱讀整篇文章", "法新社", "2024年5月20日週一 下午2:05", BODY,
+              gazetteer=gazetteer, vocabulary=vocabulary)
+    assert (d.source, d.rules_dict["source"]) == ("法新社", "line_above_date")
+    assert d.published_at.isoformat() == "2024-05-20T14:05:00+08:00"
+
+
+def test_provider_with_its_section_above_the_date():
+    # The layout as the structure step leaves it on the real page (Yahoo Hong Kong, an RTHK item).
+    lines = ["日本企業5月信心保持穩定 但日圓疲弱推高成本損害利潤", "閱讀整篇文章", "香港電台-財經", "2024年5月22日週三 上午8:21", BODY]
+    layout = Layout(lines=lines, keys=[to_simplified(line) for line in lines])
+    layout.title_line, layout.date_line, layout.anchor, layout.body_start, layout.body_stop = 0, 3, 3, 4, 5
+    layout.date_hit = find_dates(layout.keys[3])[0]
+    assert metadata.source(layout) == ("香港電台-財經", "line_above_date")
+
+
+def test_account_above_a_follow_button_is_the_author(gazetteer, vocabulary):
+    d = draft("【赛马娘】情人节赠礼", "同人连载 2022-02-14 03:01--阅读 · --喜欢 · --评论", "魑皇", "粉丝：23文章：11", "关注",
+              BODY, gazetteer=gazetteer, vocabulary=vocabulary)
+    assert (d.authors, d.rules_dict["authors"]) == (("魑皇",), "followed_account")
+
+
+def test_account_of_a_labelled_outlet_is_no_author(gazetteer, vocabulary):
+    d = draft("定了！广州南沙邮轮母港即将开通！地铁直达+无敌免税城", "2019-08-13 14:07来源：澎湃新闻·澎湃号·政务",
+              "字号", "中国广州发布", "关注", BODY, gazetteer=gazetteer, vocabulary=vocabulary)
+    assert d.authors == ()
+
+
+def test_author_between_headline_and_date_line(gazetteer, vocabulary):
+    d = draft("Joel on Software   周思博趣谈软件", "教授编程的危险", "作者： 周思博 (Joel Spolsky)", "2005年1月2日", BODY,
+              gazetteer=gazetteer, vocabulary=vocabulary)
+    assert d.authors == ("周思博",)
+
+
+def test_writers_credit_after_the_body(gazetteer, vocabulary):
+    d = draft("北京市儿童(13-15岁)心理素质发展现状调查研究报告", "http://www.qianlong.com/ \u3000 2005-03-06 16:17:00", BODY,
+              "执笔人：闵乐夫 赵兰波 刘韬 刘晋芳 胡玉顺", "编辑： 吕峥\t 来源： 千龙网", gazetteer=gazetteer, vocabulary=vocabulary)
+    assert d.authors == ("闵乐夫", "赵兰波", "刘韬", "刘晋芳", "胡玉顺")
+    assert d.source == "千龙网" and d.editors == ("吕峥",)
+
+
+def test_dated_flash_names_the_outlet(gazetteer, vocabulary):
+    d = draft("茉莉：我是怎样卷入八九民运的", '作者： size="20"   来源： size="20"   发布日期： 7/5/2005 9:23:57 PM',
+              "【看中国2005年07月03日报道】一九八九年四月，我在湖南张家界开一个全省教学研究会议，会议结束后我们到了北京。",
+              gazetteer=gazetteer, vocabulary=vocabulary)
+    assert (d.source, d.rules_dict["source"]) == ("看中国", "news_flash")
+    assert d.published_at.isoformat() == "2005-07-05T21:23:57+08:00"
+
+
+def test_post_location_is_no_source(gazetteer, vocabulary):
+    d = draft("37岁丁俊晖身价过亿，住英国富人区", "管不饿", "关注", "2024-05-08 23:23", "来自甘肃", BODY,
+              gazetteer=gazetteer, vocabulary=vocabulary)
+    assert d.source is None and d.authors == ("管不饿",)
