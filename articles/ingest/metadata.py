@@ -18,6 +18,8 @@ _PARENTHETICAL = re.compile(r"\s*[(（][^()（）]*(?:[)）]|$)")
 # 21世纪经济报道(广州): the branch or city after an outlet is not part of its name (海外版 is).
 _BRANCH = re.compile(rf"\s*[(（](?![^()（）]*版)[{P.HAN}]{{1,6}}[)）]?$")
 _TRAILING_LABEL = re.compile(rf"\s*{P.ANY_LABEL}\s*$")
+# Two-character names padded to the width of three: 赵 培, 刘　韬.
+_PADDED_NAME = re.compile(rf"(?<![{P.HAN}])([{P.HAN}])[ \u3000]([{P.HAN}])(?![{P.HAN}])")
 
 
 def header_lines(layout: Layout) -> list[int]:
@@ -74,10 +76,14 @@ def _labelled_sources(layout: Layout, indices: list[int], *, anywhere: bool):
             yield clean_source(line[m.start("value"):])
 
 
+def _closing_lines(layout: Layout) -> range:
+    """The body's last lines, where a credit may close the article."""
+    return range(max(layout.body_start, layout.body_stop - 3), layout.body_stop)
+
+
 def _reprinted_from(layout: Layout) -> str | None:
     """转自《北京科技报》 closing the article, or just after it; a book (《…》，某某编著，…出版社) is no outlet."""
-    last = range(max(layout.body_start, layout.body_stop - 3), layout.body_stop)
-    for i in [*last, *credit_lines(layout)]:
+    for i in [*_closing_lines(layout), *credit_lines(layout)]:
         key = layout.keys[i]
         m = P.REPRINTED_FROM.match(key)
         if not m or len(key) > 80 or re.search(r"[著译]|出版社", key[m.end():]):
@@ -128,8 +134,8 @@ def _source_candidates(layout: Layout):
     """(value, rule) in order of trust; a value may be None (the strategy found only junk)."""
     for value in _labelled_sources(layout, header_lines(layout), anywhere=True):
         yield value, "labelled_source"
-    for i in credit_lines(layout):
-        m = re.match(r"^《(?P<name>[^》]{2,20})》\s*(?:19|20)\d{2}\s*年\s*第\s*\d+\s*期", layout.lines[i])
+    for i in [*_closing_lines(layout), *credit_lines(layout)]:
+        m = P.JOURNAL_ISSUE.match(layout.lines[i])
         if m:
             yield m.group("name"), "journal_issue"
     has_date = layout.date_line is not None and layout.date_hit is not None
@@ -192,6 +198,10 @@ def _standalone_name(layout: Layout, i: int, maxlen: int) -> bool:
 
 def _names(value: str, *, allow_org: bool = False, allow_latin: bool = False) -> list[str]:
     """Personal names in a credit value; role words (评论员, 信报记者) are dropped, never kept as names."""
+    value = _PADDED_NAME.sub(r"\1\2", value)
+    if re.search("[:：]", value):  # 赵培：北京物资学院 (an affiliation), but 流泉 访问统计：2005… (the next label)
+        before = re.split("[:：]", value)[0].split()
+        value = " ".join(before[:-1] if len(before) > 1 else before)
     outside = _PARENTHETICAL.sub(" ", value)  # 周思博 (Joel Spolsky): the name outside the brackets
     names = []
     for part in _NAME_SPLIT.split(outside if outside.strip() else value):
@@ -205,15 +215,40 @@ def _names(value: str, *, allow_org: bool = False, allow_latin: bool = False) ->
 
 
 def _poster(layout: Layout) -> tuple[list[str], str]:
-    """The poster named on a forum or blog post's date line (see patterns.POSTER)."""
-    line = layout.lines[layout.date_line]
-    for rule, rx in P.POSTER:
-        m = rx.search(line)
-        if m:
-            name = m.group("name").strip("〖〗【】[]")
-            if P.NICKNAME.match(name) and not P.NOT_A_NAME.match(name) and not find_dates(name):
-                return [name], rule
+    """The poster named on a forum or blog post's date line (see patterns.POSTER), or on a line after
+    the post that repeats its date (由海姑娘张贴 @ 2005-06-14 03:25:55)."""
+    day = layout.date_hit.value.date()
+    after = [i for i in [*_closing_lines(layout), *credit_lines(layout)[:6]]
+             if any(h.value.date() == day for h in find_dates(layout.keys[i]))]
+    for i in [layout.date_line, *after]:
+        key, line = layout.keys[i], layout.lines[i]
+        for rule, rx in P.POSTER:
+            m = rx.search(key)
+            if m:
+                name = line[m.start("name"): m.end("name")].strip("〖〗【】[]")
+                if P.NICKNAME.match(name) and not P.NOT_A_NAME.match(name) and not find_dates(name):
+                    return [name], rule
     return [], "none"
+
+
+def _name_glued_to_date(layout: Layout) -> list[str]:
+    """谢若含2017-03-01 14:27:02: a writer's name printed straight against the date, nothing else before it."""
+    before = layout.keys[layout.date_line][: layout.date_hit.start]
+    if _HAN_NAME.match(before) and not P.OUTLET_SHAPE.match(before) and not P.NOT_A_NAME.match(before):
+        return [layout.lines[layout.date_line][: layout.date_hit.start]]
+    return []
+
+
+def _names_under_title(layout: Layout) -> list[str]:
+    """赵延东、风笑天 or 胡平 alone on the line between the headline (repeated or not) and the text."""
+    title = layout.title_line
+    if title is None:
+        return []
+    below = [i for i in range(title + 1, min(title + 3, len(layout.keys))) if layout.keys[i] != layout.keys[title]]
+    if below and below[0] + 1 == layout.body_start and P.NAMES_LINE.match(layout.keys[below[0]]) \
+            and not P.OUTLET_SHAPE.match(layout.keys[below[0]]):
+        return _names(layout.lines[below[0]])
+    return []
 
 
 def _author_region(layout: Layout) -> list[int]:
@@ -288,11 +323,18 @@ def authors(layout: Layout, body_lines: list[str]) -> tuple[list[str], str]:
         names = _followed_account(layout)
         if names:
             return names, "followed_account"
+        names = _name_glued_to_date(layout)
+        if names:
+            return names, "name_glued_to_date"
         src_line = layout.date_line + 1
         if not beside and src_line + 1 < len(layout.lines) and _standalone_name(layout, src_line, 10) \
-                and _standalone_name(layout, src_line + 1, 4):
+                and _standalone_name(layout, src_line + 1, 4) and clean_source(layout.lines[src_line]) \
+                and _names(layout.lines[src_line + 1]):
             return [layout.lines[src_line + 1]], "line_below_source"
-    for i in range(layout.anchor or 0, layout.body_start + 1):
+    names = _names_under_title(layout)
+    if names:
+        return names, "names_under_title"
+    for i in range(layout.anchor or 0, layout.body_start + 3):  # a byline may follow a lead or subtitle
         if i >= len(layout.keys):
             break
         if re.match(r"^(?:执笔|撰文|文|作者)\s*[/／|︱:：]", layout.keys[i]):

@@ -60,9 +60,10 @@ MENU = re.compile(r"(?:\|.*){2,}|(?:\s\S{2,4}){5,}|^\S{2,6}(?:\s+\S{2,6}){3,}$")
 END_PUNCT = "。！？!?…；;”’\"」』）)：:"
 URL_NOTICE = re.compile(r"(?:如若转载|转载请注明|本文链接|原文链接|原文地址|文章链接|本文地址|出处)\S{0,12}?[:：]?\s*(?P<url>https?://[^\s，。）)\"'<>]+)")
 ORIGINAL_TITLE = re.compile(r"^(?:本文)?原标题\s*[:：]\s*《?(?P<title>.+?)》?\s*$")
-# Closing credits: （记者 王明）, （评论员 罗博 萧海川）.
+# Closing credits: （记者 王明）, （评论员 罗博 萧海川）, （编译/林靖东）.
 TRAILING_AUTHOR = re.compile(
-    rf"[(（]\s*(?:特约评论员|评论员|本报记者|记者|通讯员|作者)?\s*(?P<names>{NAME}(?:[\s、]+{NAME})*)\s*[)）]\s*$")
+    rf"[(（]\s*(?:(?:特约评论员|评论员|本报记者|记者|通讯员|作者|编译|撰文|文)\s*[/／:：]?)?\s*"
+    rf"(?P<names>{NAME}(?:[\s、]+{NAME})*)\s*[)）]\s*$")
 # The wire-service lead: 新华社杭州5月11日电（记者 张乐 李平）, 中新网北京11月20日电(记者 王明),
 # （中央社记者杨思瑞台南5日电）. Matched on the first body line, in simplified script.
 _AGENCY = rf"(?P<agency>[{HAN}]{{2,5}}?社|[{HAN}]{{2,3}}网)?"  # 新华社, 中新网 …
@@ -126,3 +127,7 @@ NICKNAME = re.compile(r"^(?=.*[\u4e00-\u9fffA-Za-z])[\u4e00-\u9fffA-Za-z0-9_.\-&
 # A reporter's byline line in the header: 半月谈记者 史卫燕, 本报记者 王燕平 方云凤, 本报记者罗科苏盈发自北京.
 REPORTER_BYLINE = re.compile(
     rf"^\S{{0,8}}?(?:记者|通讯员|评论员)\s*[:：]?\s*(?P<value>{NAME}(?:[\s、]+{NAME})*?)(?:\s*发自\S{{2,8}}|\s+\S{{0,12}}报道)?$")
+# 《党建研究》2024年第1期, ——《北京之春》1998年3月号: the journal an article was printed in.
+JOURNAL_ISSUE = re.compile(r"^[—－-]*\s*《(?P<name>[^》]{2,20})》\s*(?:19|20)\d{2}\s*年\s*(?:第\s*\d+\s*期|\d{1,2}\s*月号)")
+# 赵延东、风笑天 on the line under the headline: the writers of an essay or paper.
+NAMES_LINE = re.compile(rf"^{NAME}(?:\s*[、，,]\s*{NAME})*$")

@@ -196,3 +196,36 @@ def test_post_location_is_no_source(gazetteer, vocabulary):
     d = draft("37岁丁俊晖身价过亿，住英国富人区", "管不饿", "关注", "2024-05-08 23:23", "来自甘肃", BODY,
               gazetteer=gazetteer, vocabulary=vocabulary)
     assert d.source is None and d.authors == ("管不饿",)
+
+
+@pytest.mark.parametrize(
+    "lines, authors, rule",
+    [
+        # A two-character name padded to three, then the writer's affiliation.
+        (["作者:  赵 培：北京物资学院，北京", BODY], ("赵培",), "labelled_author"),
+        # The next label glued to the name is no name.
+        (["- 作者： 流泉 访问统计：\u30002005年08月30日, 星期二 13:22 加入博采", BODY], ("流泉",), "labelled_author"),
+        (["赵延东、风笑天", BODY], ("赵延东", "风笑天"), "names_under_title"),
+        (["胡平", BODY], ("胡平",), "names_under_title"),
+        (["谢若含2017-03-01 14:27:02", BODY], ("谢若含",), "name_glued_to_date"),
+        (["TNW中文站2016年10月14日07:17", BODY + "（编译/林靖东）"], ("林靖东",), "trailing_parenthesis"),
+        (["http://biz.163.com\u30002005-04-25 08:24:06\u3000来源: 第一财经日报", "这是导语。", "本报记者罗科苏盈发自北京", BODY],
+         ("罗科苏盈",), "reporter_byline"),
+        (["湘菜粤菜 兵分两路 (图)\t 2005-06-14 03:25:55", BODY, "[打印]",
+          "由海姑娘张贴 @ 2005-06-14 03:25:55 (370) 共 11 篇评论 发表评论 >>>"], ("海姑娘",), "posted_by_on"),
+    ],
+)
+def test_writers_printed_around_the_headline_and_post(lines, authors, rule, gazetteer, vocabulary):
+    d = draft(TITLE, *lines, gazetteer=gazetteer, vocabulary=vocabulary)
+    assert (d.authors, d.rules_dict["authors"]) == (authors, rule)
+
+
+def test_share_buttons_under_the_date_are_no_outlet_and_author(gazetteer, vocabulary):
+    d = draft("DeepMind新电脑已可利用记忆自学 人工智能迈上新台阶", "TNW中文站2016年10月14日07:17", "我要分享", "腾讯微博",
+              "QQ空间", BODY, gazetteer=gazetteer, vocabulary=vocabulary)
+    assert d.authors == () and d.source == "TNW中文站"
+
+
+def test_magazine_issue_closing_the_article_names_the_source(gazetteer, vocabulary):
+    d = draft(TITLE, "胡平", BODY, BODY, "——《北京之春》1998年3月号", gazetteer=gazetteer, vocabulary=vocabulary)
+    assert (d.source, d.rules_dict["source"]) == ("北京之春", "journal_issue") and d.authors == ("胡平",)
