@@ -386,11 +386,13 @@ def editors(layout: Layout) -> tuple[list[str], str]:
 
 
 def views(layout: Layout) -> tuple[int | None, str]:
-    """A counter in the header (or between the title and the header), or on a short line closing the post."""
+    """A counter in the header (or between the title and the header), or on a line without sentences
+    opening or closing the post (您是本文第 154 个阅览者, 阅读全文(736) | 回复(0))."""
     above = range(layout.title_line, layout.anchor) if layout.title_line is not None and layout.anchor else []
-    closing = [i for i in range(max(layout.body_start, layout.body_stop - 2), layout.body_stop)
-               if len(layout.keys[i]) <= 40]
-    for i in [*header_lines(layout), *above, *credit_lines(layout), *closing]:
+    edges = [*range(layout.body_start, min(layout.body_start + 2, layout.body_stop)),
+             *range(max(layout.body_start, layout.body_stop - 2), layout.body_stop)]
+    edges = [i for i in edges if len(layout.keys[i]) <= 100 and not re.search("[。！？]", layout.keys[i])]
+    for i in [*header_lines(layout), *above, *credit_lines(layout), *edges]:
         key = layout.keys[i]
         if len(key) > 150:
             continue

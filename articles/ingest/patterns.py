@@ -20,8 +20,12 @@ LABELED_TIME = re.compile(rf"{TIME_LABEL}\s*[:：]")
 LABELED_AUTHOR = re.compile(rf"(?<![编辑审校]){AUTHOR_LABEL}{SEP}(?P<value>.*)")
 # The value runs to the next label (编辑： 金金 \t 来源： 21世纪经济报道); Latin staff names count (编辑：alonliu).
 LABELED_EDITOR = re.compile(rf"(?<!校){EDITOR_LABEL}{SEP}(?P<value>[{HAN}·A-Za-z][^:：|]*)")
+# 延伸阅读：57岁小学肄业… is a related link, not a counter: no heading word before the label, no
+# age, date or count of things after the number.
 VIEWS = re.compile(
-    rf"{VIEWS_LABEL}\s*[:：(（]?\s*(?P<value>\d[\d,]*(?:\.\d+(?=\s*[万wW]))?)\s*(?P<unit>[万wW])?\+?\s*(?:次|人次|[)）])?")
+    rf"(?<!延伸)(?<!推荐)(?<!相关)(?<!精彩)(?<!热点)(?<!扩展){VIEWS_LABEL}\s*[:：(（]?\s*"
+    rf"(?P<value>\d[\d,]*(?:\.\d+(?=\s*[万wW]))?)(?![\d,]*\s*[岁年月日号元个条篇位名家])"
+    rf"\s*(?P<unit>[万wW])?\+?\s*(?:次|人次|[)）])?")
 # 您是本文第 154 个阅览者: a counter printed as the reader's rank.
 VIEWS_ORDINAL = re.compile(r"第\s*(?P<value>\d[\d,]*)\s*(?:个|位|名)(?:阅览者|读者|访客|浏览者)")
 META_LABEL_START = re.compile(rf"^[\s【\[(（]*{ANY_LABEL}\s*[:：|︱]")

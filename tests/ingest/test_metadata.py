@@ -229,3 +229,15 @@ def test_share_buttons_under_the_date_are_no_outlet_and_author(gazetteer, vocabu
 def test_magazine_issue_closing_the_article_names_the_source(gazetteer, vocabulary):
     d = draft(TITLE, "胡平", BODY, BODY, "——《北京之春》1998年3月号", gazetteer=gazetteer, vocabulary=vocabulary)
     assert (d.source, d.rules_dict["source"]) == ("北京之春", "journal_issue") and d.authors == ("胡平",)
+
+
+def test_related_link_with_a_number_is_no_view_counter(gazetteer, vocabulary):
+    d = draft(TITLE, "2005-01-06 08:13更新 来源：转载文章", BODY, "延伸阅读：57岁小学肄业 广西骗子演绎25亿美元惊天骗局", BODY,
+              gazetteer=gazetteer, vocabulary=vocabulary)
+    assert d.views is None
+
+
+def test_counter_on_a_line_of_links_closing_the_paper(gazetteer, vocabulary):
+    d = draft("淘宝网物流配送存在的问题及对策研究", BODY,
+              "DOI: 10.12677/MOM.2018.82002, PDF, HTML,  XML,   下载: 1,038  浏览: 6,323", gazetteer=gazetteer, vocabulary=vocabulary)
+    assert d.views == 6323
