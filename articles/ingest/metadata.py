@@ -282,7 +282,7 @@ def _followed_account(layout: Layout) -> list[str]:
     return []
 
 
-def authors(layout: Layout, body_lines: list[str]) -> tuple[list[str], str]:
+def _authors(layout: Layout, body_lines: list[str]) -> tuple[list[str], str]:
     for i in _author_region(layout):
         m = P.LABELED_AUTHOR.search(layout.keys[i])
         if m:
@@ -369,8 +369,18 @@ def authors(layout: Layout, body_lines: list[str]) -> tuple[list[str], str]:
     if body_lines:
         m = P.TRAILING_AUTHOR.search(body_lines[-1])
         if m and not m.group("names").endswith("摄"):
-            return _names(m.group("names")), "trailing_parenthesis"
+            # The pipeline cuts a credit that closes the last paragraph off the body; a credit that is
+            # the whole line ((网易财经 张艳)) gets its own rule so that the line is never left empty.
+            rule = "trailing_parenthesis" if body_lines[-1][: m.start()].strip() else "closing_credit_line"
+            return _names(m.group("names")), rule
     return [], "none"
+
+
+def authors(layout: Layout, body_lines: list[str]) -> tuple[list[str], str]:
+    """The writers, by the first strategy that finds any; the page's own outlet ((网易财经 张艳)) is no writer."""
+    names, rule = _authors(layout, body_lines)
+    outlet = source(layout)[0] if names else None
+    return [n for n in names if n != outlet], rule
 
 
 def editors(layout: Layout) -> tuple[list[str], str]:

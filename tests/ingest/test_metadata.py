@@ -241,3 +241,11 @@ def test_counter_on_a_line_of_links_closing_the_paper(gazetteer, vocabulary):
     d = draft("淘宝网物流配送存在的问题及对策研究", BODY,
               "DOI: 10.12677/MOM.2018.82002, PDF, HTML,  XML,   下载: 1,038  浏览: 6,323", gazetteer=gazetteer, vocabulary=vocabulary)
     assert d.views == 6323
+
+
+def test_closing_credit_line_of_outlet_and_reporter(gazetteer, vocabulary):
+    # The credit is a line of its own: the reporter is the author, the outlet is not, and the body keeps its text.
+    d = draft(TITLE, "2015-07-08 07:12:18\u3000来源: 网易财经", BODY, "（网易财经 张艳）",
+              gazetteer=gazetteer, vocabulary=vocabulary)
+    assert (d.authors, d.rules_dict["authors"]) == (("张艳",), "closing_credit_line")
+    assert d.source == "网易财经" and d.body.startswith("抓基层")
