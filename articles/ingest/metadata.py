@@ -240,13 +240,17 @@ def _name_glued_to_date(layout: Layout) -> list[str]:
 
 
 def _names_under_title(layout: Layout) -> list[str]:
-    """赵延东、风笑天 or 胡平 alone on the line between the headline (repeated or not) and the text."""
+    """赵延东、风笑天 or 胡平 alone on the line between the headline (repeated or not) and the text or subtitle."""
     title = layout.title_line
     if title is None:
         return []
     below = [i for i in range(title + 1, min(title + 3, len(layout.keys))) if layout.keys[i] != layout.keys[title]]
-    if below and below[0] + 1 == layout.body_start and P.NAMES_LINE.match(layout.keys[below[0]]) \
-            and not P.OUTLET_SHAPE.match(layout.keys[below[0]]):
+    if not below or below[0] >= layout.body_start:
+        return []
+    nxt = below[0] + 1  # the text, or a subtitle (——对文化革命的政治心理学分析) before it
+    key = layout.keys[below[0]]
+    if (nxt == layout.body_start or layout.keys[nxt].startswith(("——", "--"))) \
+            and P.NAMES_LINE.match(key) and not P.OUTLET_SHAPE.match(key):
         return _names(layout.lines[below[0]])
     return []
 

@@ -207,6 +207,7 @@ def test_post_location_is_no_source(gazetteer, vocabulary):
         (["- 作者： 流泉 访问统计：\u30002005年08月30日, 星期二 13:22 加入博采", BODY], ("流泉",), "labelled_author"),
         (["赵延东、风笑天", BODY], ("赵延东", "风笑天"), "names_under_title"),
         (["胡平", BODY], ("胡平",), "names_under_title"),
+        (["胡平", "——对文化革命的政治心理学分析", "一、理解文革的一个重要内容", BODY], ("胡平",), "names_under_title"),
         (["谢若含2017-03-01 14:27:02", BODY], ("谢若含",), "name_glued_to_date"),
         (["TNW中文站2016年10月14日07:17", BODY + "（编译/林靖东）"], ("林靖东",), "trailing_parenthesis"),
         (["http://biz.163.com\u30002005-04-25 08:24:06\u3000来源: 第一财经日报", "这是导语。", "本报记者罗科苏盈发自北京", BODY],
