@@ -29,6 +29,7 @@ from articles.ingest.dates import find_dates
         ("Saturday, September 10th, 2005   10:56 am", datetime(2005, 9, 10, 10, 56), True, "month_name"),
         ("Dec 28 Sat 2013 00:28", datetime(2013, 12, 28, 0, 28), True, "month_name"),
         ("September 19th, 2005 at 7:32 pm", datetime(2005, 9, 19, 19, 32), True, "month_name"),
+        ("10 December 2012, 10:41 GMT", datetime(2012, 12, 10, 10, 41), True, "day_month_name"),
         ("许先生著作 [图] 大卫 20:02:45 9/12/05 (75)", None, None, None),
     ],
 )
