@@ -57,11 +57,27 @@ class DateHit:
     rule: str
 
 
+# What a line must hold for a pattern to be worth trying: most lines hold no date at all.
+_MONTH_WORD = re.compile(r"(?i)jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")
+_NEEDS = {
+    "time_glued_before_date": re.compile(r"\d:\d"),
+    "roc": re.compile("年"),
+    "month_name": _MONTH_WORD,
+    "day_month_name": _MONTH_WORD,
+}
+_YEAR = re.compile(r"\d\d")
+
+
 def find_dates(text: str) -> list[DateHit]:
     """Every date in the text, left to right, without overlaps."""
+    if not _YEAR.search(text):
+        return []
     hits: list[DateHit] = []
     taken: list[tuple[int, int]] = []
     for name, pattern in DATE_PATTERNS:
+        needs = _NEEDS.get(name)
+        if needs is not None and not needs.search(text):
+            continue
         for m in pattern.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue

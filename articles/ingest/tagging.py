@@ -123,12 +123,19 @@ def extract_tags(title: str, body: str, vocabulary: Vocabulary, *, limit: int = 
     # Words seen once are not keywords, unless an editor made them tags already.
     kept = [w for w in scores if counts.get(w, 2) >= 2 or w in tags]
     kept.sort(key=lambda w: (-scores[w], w))
+    # Judged in rank order a few words at a time, so a page's many other words are never looked at.
+    words = [w for w, _ in tokens]
     chosen: list[str] = []
-    for word in kept:  # judged in rank order, so only a few words are ever looked at
-        if word in tags or not (_is_fragment(word, tokens, idf, median) or _is_deictic_pair(word, idf, median)):
-            chosen.append(word)
-            if len(chosen) == limit:
-                break
+    step = limit * 3
+    for first in range(0, len(kept), step):
+        chunk = [w for w in kept[first:first + step] if w in tags or not _is_deictic_pair(w, idf, median)]
+        rare = {w for w in chunk if w not in tags and idf.get(w, median) >= median}
+        fragments = _fragments(rare, words, idf) if rare else set()
+        for word in chunk:
+            if word not in fragments:
+                chosen.append(word)
+                if len(chosen) == limit:
+                    return chosen
     return chosen
 
 
@@ -136,26 +143,26 @@ def _is_deictic_pair(word: str, idf: dict[str, float], median: float) -> bool:
     return bool(_DEICTIC_PAIR.match(word)) and idf.get(word, median) >= median
 
 
-def _is_fragment(word: str, tokens: list[tuple[str, str]], idf: dict[str, float], median: float) -> bool:
-    """A rare word (unknown to the dictionary, or rarer than its median) whose occurrences mostly have
-    the same odd token beside them: a lone character that is no function word (于|家乐, 眉间尺's 尺),
+def _fragments(rare: set[str], words: list[str], idf: dict[str, float]) -> set[str]:
+    """The rare words (unknown to the dictionary, or rarer than its median) whose occurrences mostly
+    have the same odd token beside them: a lone character that is no function word (于|家乐, 眉间尺's 尺),
     or a string the dictionary does not know either (刺死辱|母者).
 
     新冠|肺炎 and 医养|结合 are no fragments: their neighbours are words of the dictionary."""
-    if idf.get(word, median) < median:
-        return False
-    beside: Counter[tuple[str, str]] = Counter()
-    seen = 0
-    for i, (w, _) in enumerate(tokens):
-        if w != word:
-            continue
-        seen += 1
-        for side, j in (("left", i - 1), ("right", i + 1)):
-            if 0 <= j < len(tokens):
-                beside[(side, tokens[j][0])] += 1
-    for (_, near), n in beside.items():
-        if n < max(2, _FRAGMENT_SHARE * seen) or not all("\u4e00" <= c <= "\u9fff" for c in near):
+    seen: Counter[str] = Counter()
+    beside: Counter[tuple[str, str, str]] = Counter()
+    last = len(words) - 1
+    for i in [i for i, w in enumerate(words) if w in rare]:
+        word = words[i]
+        seen[word] += 1
+        if i > 0:
+            beside[(word, "left", words[i - 1])] += 1
+        if i < last:
+            beside[(word, "right", words[i + 1])] += 1
+    found = set()
+    for (word, _, near), n in beside.items():
+        if n < max(2, _FRAGMENT_SHARE * seen[word]) or not all("\u4e00" <= c <= "\u9fff" for c in near):
             continue
         if (len(near) == 1 and near not in _FUNCTION_CHARS) or (len(near) > 1 and near not in idf):
-            return True
-    return False
+            found.add(word)
+    return found
