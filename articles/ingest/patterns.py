@@ -6,21 +6,28 @@ import re
 HAN = r"\u4e00-\u9fff"
 NAME = rf"[{HAN}·•]{{2,4}}"
 
-SOURCE_LABEL = r"(?:信息来源|文章来源|稿件来源|新闻来源|稿源|来源于|来源|出处)"
+SOURCE_LABEL = r"(?:信息来源|文章来源|稿件来源|新闻来源|稿源|来源于|来源|出处|出自)"
 TIME_LABEL = r"(?:发布时间|发布日期|发表时间|发表日期|更新时间|上传时间|时间|日期)"
-AUTHOR_LABEL = r"(?:作者|撰文|执笔|撰稿)"
+AUTHOR_LABEL = r"(?:作者|撰文|执笔人|执笔|撰稿)"
 EDITOR_LABEL = r"(?:责任编辑|责编|编辑|审核|审校|编审)"
-VIEWS_LABEL = r"(?:点击量|点击数|点击率|点击|阅读量|阅读数|阅读次数|阅读|浏览量|浏览次数|浏览|人气|访问量|访问次数)"
-OTHER_LABEL = r"(?:校对|摄影|摄像|字号|字体|分享|发布于|IP属地)"
+VIEWS_LABEL = r"(?:点击量|点击数|点击率|点击|阅读量|阅读数|阅读次数|阅读全文|阅读|浏览量|浏览次数|浏览|人气|访问量|访问次数)"
+OTHER_LABEL = r"(?:校对|摄影|摄像|字号|字体|分享|发布于|IP属地|选稿|标签)"
 ANY_LABEL = rf"(?:{SOURCE_LABEL}|{TIME_LABEL}|{AUTHOR_LABEL}|{EDITOR_LABEL}|{VIEWS_LABEL}|{OTHER_LABEL})"
 SEP = r"\s*[:：|︱丨/]\s*"
 
 LABELED_SOURCE = re.compile(rf"{SOURCE_LABEL}\s*[:：|︱]\s*(?P<value>[^\s:：|]?.*)")
 LABELED_TIME = re.compile(rf"{TIME_LABEL}\s*[:：]")
 LABELED_AUTHOR = re.compile(rf"(?<![编辑审校]){AUTHOR_LABEL}{SEP}(?P<value>.*)")
-LABELED_EDITOR = re.compile(rf"(?<!校){EDITOR_LABEL}{SEP}(?P<value>[{HAN}·]{{2,4}}(?:[、，,\s]+[{HAN}·]{{2,4}})*)")
+# The value runs to the next label (编辑： 金金 \t 来源： 21世纪经济报道); Latin staff names count (编辑：alonliu).
+LABELED_EDITOR = re.compile(rf"(?<!校){EDITOR_LABEL}{SEP}(?P<value>[{HAN}·A-Za-z][^:：|]*)")
+# 延伸阅读：57岁小学肄业… is a related link, not a counter: no heading word before the label, no
+# age, date or count of things after the number.
 VIEWS = re.compile(
-    rf"{VIEWS_LABEL}\s*[:：(（]?\s*(?P<value>\d[\d,]*(?:\.\d+(?=\s*[万wW]))?)\s*(?P<unit>[万wW])?\+?\s*(?:次|人次|[)）])?")
+    rf"(?<!延伸)(?<!推荐)(?<!相关)(?<!精彩)(?<!热点)(?<!扩展){VIEWS_LABEL}\s*[:：(（]?\s*"
+    rf"(?P<value>\d[\d,]*(?:\.\d+(?=\s*[万wW]))?)(?![\d,]*\s*[岁年月日号元个条篇位名家])"
+    rf"\s*(?P<unit>[万wW])?\+?\s*(?:次|人次|[)）])?")
+# 您是本文第 154 个阅览者: a counter printed as the reader's rank.
+VIEWS_ORDINAL = re.compile(r"第\s*(?P<value>\d[\d,]*)\s*(?:个|位|名)(?:阅览者|读者|访客|浏览者)")
 META_LABEL_START = re.compile(rf"^[\s【\[(（]*{ANY_LABEL}\s*[:：|︱]")
 LABEL_ANYWHERE = re.compile(rf"{ANY_LABEL}\s*[:：|︱]")
 NEXT_LABEL = re.compile(rf"(?:{ANY_LABEL})\s*[:：|︱]|\s{{2,}}|\u3000|\s[|｜]\s")
@@ -57,7 +64,10 @@ MENU = re.compile(r"(?:\|.*){2,}|(?:\s\S{2,4}){5,}|^\S{2,6}(?:\s+\S{2,6}){3,}$")
 END_PUNCT = "。！？!?…；;”’\"」』）)：:"
 URL_NOTICE = re.compile(r"(?:如若转载|转载请注明|本文链接|原文链接|原文地址|文章链接|本文地址|出处)\S{0,12}?[:：]?\s*(?P<url>https?://[^\s，。）)\"'<>]+)")
 ORIGINAL_TITLE = re.compile(r"^(?:本文)?原标题\s*[:：]\s*《?(?P<title>.+?)》?\s*$")
-TRAILING_AUTHOR = re.compile(rf"[(（]\s*(?:记者|通讯员|作者)?\s*(?P<names>{NAME}(?:[\s、]+{NAME})*)\s*[)）]\s*$")
+# Closing credits: （记者 王明）, （评论员 罗博 萧海川）, （编译/林靖东）.
+TRAILING_AUTHOR = re.compile(
+    rf"[(（]\s*(?:(?:特约评论员|评论员|本报记者|记者|通讯员|作者|编译|撰文|文)\s*[/／:：]?)?\s*"
+    rf"(?P<names>{NAME}(?:[\s、]+{NAME})*)\s*[)）]\s*$")
 # The wire-service lead: 新华社杭州5月11日电（记者 张乐 李平）, 中新网北京11月20日电(记者 王明),
 # （中央社记者杨思瑞台南5日电）. Matched on the first body line, in simplified script.
 _AGENCY = rf"(?P<agency>[{HAN}]{{2,5}}?社|[{HAN}]{{2,3}}网)?"  # 新华社, 中新网 …
@@ -74,12 +84,54 @@ SLASH_BYLINE = re.compile(
     rf"\s*(?:[／/]\s*[{HAN}]{{0,10}}报导|[〕】\])）]|$)"
 )
 DATELINE_ROLE = re.compile(r"记者|通讯员|实习生")
-# Not an outlet: 发表于江苏 and IP属地 are where a post was sent from.
-NOT_A_SOURCE = re.compile(r"^(?:发表于|IP属地|原创$|\d{1,2}:\d{2}(?::\d{2})?$|星期[一二三四五六日天]$|周[一二三四五六日]$|礼拜[一二三四五六日天]$)")
+# Not an outlet: 发表于江苏, 来自甘肃 and IP属地 are where a post was sent from; 楼主 marks the poster.
+NOT_A_SOURCE = re.compile(
+    r"^(?:发表于|IP属地|来自|原创$|楼主$|\d{1,2}:\d{2}(?::\d{2})?$|星期[一二三四五六日天]$|周[一二三四五六日]$|礼拜[一二三四五六日天]$)")
+# A source label filled with a placeholder instead of a name (来源：转载文章): the real outlet is often
+# printed elsewhere, after the body; the placeholder is kept only when it is not.
+PLACEHOLDER_SOURCE = re.compile(
+    r"^(?:转载文章|转载|网络转载|网络|互联网|网上|网友|网友投稿|投稿|原创|本站原创|本网原创|本站|本网|本报|本刊|未知|不详"
+    r"|佚名|匿名|综合|综合报道|其他|其它|整理|编辑|管理员|admin)$",
+    re.IGNORECASE,
+)
+# Not a name at all: HTML left in the value (size="20"), punctuation, furniture headings, UI words.
+JUNK_SOURCE = re.compile(
+    r"^(?:.*[=<>].*|[^\u4e00-\u9fffA-Za-z]*|相关\S{0,4}|楼主|手机版|电脑版|.*(?:点击|收藏|查看|更多|返回|分享|关注).*)$")
+# 转自《北京科技报》, 转载自新华网, 摘自《上海社会科学院学术季刊》2000年第2期: a reprint credit.
+REPRINTED_FROM = re.compile(r"^[(（]?\s*(?:本文)?(?:转自|转载自|转载于|摘自|选自|原载于|原载|刊于)\s*[:：]?\s*(?P<value>《[^》]{2,20}》|[\u4e00-\u9fffA-Za-z·]{2,16})")
+# Words that name a role, never a person: 评论员 罗博 -> 罗博; 信报记者 蔡雪婧 -> 蔡雪婧.
+ROLE_PREFIX = re.compile(
+    r"^[\u4e00-\u9fffA-Za-z]{0,8}?(?:特约评论员|评论员|特约记者|首席记者|见习记者|实习记者|记者|特约通讯员|通讯员|实习生"
+    r"|责任编辑|编辑|主持人|撰稿人|撰稿|作者|摄影)\s*[:：]?\s*")
+NOT_A_NAME = re.compile(
+    r"^.*(?:点击|收藏|本文|此处|查看|更多|返回|分享)|^(?:来源|出处|作者|编辑|责编|校对|审核|摄影|时间|日期|阅读|点击|浏览|评论|回复|发表|本报|本网|本站|本刊|网友|楼主|版主"
+    r"|佚名|匿名|未知|不详|管理员|admin|网易|新浪|搜狐|腾讯|新华社|整理|综合|报道|发布|标签|相关|分享)$", re.IGNORECASE)
+# An outlet's name as printed: TNW中文站, 39健康网, 北京日报, 中国新闻网, 香港電台.
+OUTLET_SHAPE = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9·—]{2,14}(?:网|站|报|社|台|刊|杂志|频道|新闻|客户端|日报|晚报|周刊)$")
 # 【香港文汇报讯】, 本报讯, （人民网讯）: a lead that credits an outlet (本报 / 本网 … name none).
 NEWS_FLASH = re.compile(rf"^[【\[(（]?\s*(?P<agency>[{HAN}A-Za-z]{{2,12}}?)讯\s*[】\])）]?")
+# 【看中国2005年07月03日报道】: an outlet's flash with the date inside the brackets.
+NEWS_FLASH_DATED = re.compile(
+    rf"^[【\[]\s*(?P<agency>[{HAN}A-Za-z]{{2,12}}?)\s*(?:19|20)\d{{2}}年\d{{1,2}}月\d{{1,2}}日\s*(?:讯|报道|电)\s*[】\]]")
+# A follow button beside a self-media account's name (快传号, bilibili, 头条号): 管不饿 / 关注.
+FOLLOW_BUTTON = re.compile(r"^[+＋]?\s*(?:关注|关注TA|关注他|关注她|订阅)$")
 OWN_OUTLET = re.compile(r"^(?:本报|本网|本刊|本台|本站|本社|本报记者)$")
 AUTHOR_AFTER_TITLE = re.compile(
     r"(?:教授|研究员|讲师|博士|博士后|硕士|主任|书记|部长|院长|所长|校长|处长|科长|局长|馆长|委员|干部|记者|编辑|学者|专家|成员|副教授|助理研究员|研究生|学生)"
     rf"(?P<name>{NAME})$"
 )
+# The poster of a forum or blog post, printed on its date line: ggjjzhzz 发表于 2005-9-15 11:46:00,
+# 发布时间 2005/05/17 22:11:42 by 眉间尺, 本贴由大卫于2005年8月12日…发表, 由海姑娘张贴 @ 2005-06-14 03:25:55.
+POSTER = [
+    ("posted_by", re.compile(r"(?:^|\s)by\s+(?P<name>[^\s〓|]{2,20})")),
+    ("poster_before_posted_at", re.compile(r"^(?P<name>[^\s:：]{2,20})\s+(?:发表于|发表在|发布于)")),
+    ("posted_by_on", re.compile(r"(?:^|本[贴帖文]|\s)由\s*(?P<name>[^\s@:：]{2,20}?)\s*(?:于|张贴|发表|发布|@)")),
+]
+NICKNAME = re.compile(r"^(?=.*[\u4e00-\u9fffA-Za-z])[\u4e00-\u9fffA-Za-z0-9_.\-&·]{2,20}$")
+# A reporter's byline line in the header: 半月谈记者 史卫燕, 本报记者 王燕平 方云凤, 本报记者罗科苏盈发自北京.
+REPORTER_BYLINE = re.compile(
+    rf"^\S{{0,8}}?(?:记者|通讯员|评论员)\s*[:：]?\s*(?P<value>{NAME}(?:[\s、]+{NAME})*?)(?:\s*发自\S{{2,8}}|\s+\S{{0,12}}报道)?$")
+# 《党建研究》2024年第1期, ——《北京之春》1998年3月号: the journal an article was printed in.
+JOURNAL_ISSUE = re.compile(r"^[—－-]*\s*《(?P<name>[^》]{2,20})》\s*(?:19|20)\d{2}\s*年\s*(?:第\s*\d+\s*期|\d{1,2}\s*月号)")
+# 赵延东、风笑天 on the line under the headline: the writers of an essay or paper.
+NAMES_LINE = re.compile(rf"^{NAME}(?:\s*[、，,]\s*{NAME})*$")

@@ -20,8 +20,21 @@ _STOP = set(
     全国 地方 单位 部门 活动 会议 人员 同志 领导 组织 建设 管理 服务 社会 政治 经济 文化 群众 一定 一直 一起 之后 之前 以来
     以上 以下 不是 只是 还有 这样 那样 这种 那种 什么 怎么 非常 比较 主要 需要 应该 能够 必须 根据 按照 对于 关于 为了 由于
     目标 任务 措施 意见 方案 内容 水平 能力 作用 基础 机制 体系 质量 高质量 新时代 习近平 总书记 同志们 本站 本网 网站 页面
-    首页 正文 分享 打印 关闭 窗口 上一篇 下一篇 责任编辑 版权所有 有限公司 公司 一是 二是 三是 四是 五是""".split()
+    首页 正文 分享 打印 关闭 窗口 上一篇 下一篇 责任编辑 版权所有 有限公司 公司 一是 二是 三是 四是 五是
+    时候 结果 人们 东西 事情 样子 大家 地方 广告 浏览 发表 标题 存档 评论 回复 楼主 版主 网友 登录 注册 收藏 转发 下载
+    链接 点赞 点赞数 自动播放 播放 全文 本文 文章 图片 附图 原标题""".split()
 )
+# 我院, 该院, 本片, 全算: a pronoun or determiner glued to one character is a phrase of the page
+# ("our hospital"), not a keyword. 本质 or 其实 are words, and common ones: only rare pairs are dropped.
+_DEICTIC_PAIR = re.compile(r"^[我你他她该此其各每某这那本全贵][\u4e00-\u9fff]$")
+# Numerals and measure words (一篇, 万次, 廿一) are never keywords.
+_NUMERAL_POS = frozenset({"m", "mq", "q"})
+# A rare word glued to the same odd neighbour in this share of its occurrences is a piece of a longer
+# unit that segmentation split: the name 于家乐 as 于|家乐, 辱母者 as 刺死辱|母者, 雄安官网 as 雄安官|网.
+_FRAGMENT_SHARE = 2 / 3
+# Single characters that stand next to any word in running text; being glued to one of them proves nothing.
+_FUNCTION_CHARS = frozenset("的了是在和与及或等也都就把被对从向为以之而并将由给让使所中上下里内外后前时说有到去来会要能可又还再才已"
+                            "不没很最更太这那个们着过地得吗呢吧啊呀等")
 _WORD = re.compile(r"^[\u4e00-\u9fff]{2,8}$")
 # jieba's part-of-speech flags of words that can be keywords: nouns, other proper nouns, organisations,
 # verbal and adjectival nouns, abbreviations (党建 j), set phrases and idioms.
@@ -79,10 +92,11 @@ def extract_tags(title: str, body: str, vocabulary: Vocabulary, *, limit: int = 
     # nouns, abbreviations and idioms make keywords; a verb or adjective (召开, 出台, 点亮) must be
     # far more salient to be chosen, unless an editor has made it a tag already.
     tags = vocabulary.tags
+    tokens = rjieba.tag(text)
     counts: dict[str, int] = {}
     weight: dict[str, float] = {}
-    for (w, flag), n in Counter(rjieba.tag(text)).items():
-        if w not in _STOP and _WORD.match(w):
+    for (w, flag), n in Counter(tokens).items():
+        if w not in _STOP and _WORD.match(w) and flag not in _NUMERAL_POS:
             counts[w] = counts.get(w, 0) + n
             weight[w] = max(weight.get(w, 0.0), 1.0 if flag in _KEYWORD_POS or w in tags else _OTHER_POS_WEIGHT)
     if not counts:
@@ -109,4 +123,46 @@ def extract_tags(title: str, body: str, vocabulary: Vocabulary, *, limit: int = 
     # Words seen once are not keywords, unless an editor made them tags already.
     kept = [w for w in scores if counts.get(w, 2) >= 2 or w in tags]
     kept.sort(key=lambda w: (-scores[w], w))
-    return kept[:limit]
+    # Judged in rank order a few words at a time, so a page's many other words are never looked at.
+    words = [w for w, _ in tokens]
+    chosen: list[str] = []
+    step = limit * 3
+    for first in range(0, len(kept), step):
+        chunk = [w for w in kept[first:first + step] if w in tags or not _is_deictic_pair(w, idf, median)]
+        rare = {w for w in chunk if w not in tags and idf.get(w, median) >= median}
+        fragments = _fragments(rare, words, idf) if rare else set()
+        for word in chunk:
+            if word not in fragments:
+                chosen.append(word)
+                if len(chosen) == limit:
+                    return chosen
+    return chosen
+
+
+def _is_deictic_pair(word: str, idf: dict[str, float], median: float) -> bool:
+    return bool(_DEICTIC_PAIR.match(word)) and idf.get(word, median) >= median
+
+
+def _fragments(rare: set[str], words: list[str], idf: dict[str, float]) -> set[str]:
+    """The rare words (unknown to the dictionary, or rarer than its median) whose occurrences mostly
+    have the same odd token beside them: a lone character that is no function word (于|家乐, 眉间尺's 尺),
+    or a string the dictionary does not know either (刺死辱|母者).
+
+    新冠|肺炎 and 医养|结合 are no fragments: their neighbours are words of the dictionary."""
+    seen: Counter[str] = Counter()
+    beside: Counter[tuple[str, str, str]] = Counter()
+    last = len(words) - 1
+    for i in [i for i, w in enumerate(words) if w in rare]:
+        word = words[i]
+        seen[word] += 1
+        if i > 0:
+            beside[(word, "left", words[i - 1])] += 1
+        if i < last:
+            beside[(word, "right", words[i + 1])] += 1
+    found = set()
+    for (word, _, near), n in beside.items():
+        if n < max(2, _FRAGMENT_SHARE * seen[word]) or not all("\u4e00" <= c <= "\u9fff" for c in near):
+            continue
+        if (len(near) == 1 and near not in _FUNCTION_CHARS) or (len(near) > 1 and near not in idf):
+            found.add(word)
+    return found

@@ -15,11 +15,40 @@ from articles.ingest.dates import find_dates
         ("来源:dgti 发布时间:2023-12-25 点击量:", datetime(2023, 12, 25), False, "ymd"),
         ("中華民國105年3月4日", datetime(2016, 3, 4), False, "roc"),
         ("25/12/2023 14:05", datetime(2023, 12, 25, 14, 5), True, "day_first"),
+        # Times and outlets glued to the date.
+        ("2021-01-20 04:29:4439健康网", datetime(2021, 1, 20, 4, 29, 44), True, "ymd"),
+        ("TNW中文站2016年10月14日07:17", datetime(2016, 10, 14, 7, 17), True, "ymd"),
+        # 12-hour clocks: 上午/下午 before the time, AM/PM after it.
+        ("2024年5月20日週一 下午2:05", datetime(2024, 5, 20, 14, 5), True, "ymd"),
+        ("2024年5月22日週三 上午8:21", datetime(2024, 5, 22, 8, 21), True, "ymd"),
+        ("作者： size=\"20\"   来源： size=\"20\"   发布日期： 7/5/2005 9:23:57 PM",
+         datetime(2005, 7, 5, 21, 23, 57), True, "month_first"),
+        # A zone label between the date and the clock.
+        ("更新时间 2012年12月10日, 格林尼治标准时间10:41", datetime(2012, 12, 10, 10, 41), True, "ymd"),
+        # English month names on blogs and old portals.
+        ("Saturday, September 10th, 2005   10:56 am", datetime(2005, 9, 10, 10, 56), True, "month_name"),
+        ("Dec 28 Sat 2013 00:28", datetime(2013, 12, 28, 0, 28), True, "month_name"),
+        ("September 19th, 2005 at 7:32 pm", datetime(2005, 9, 19, 19, 32), True, "month_name"),
+        ("10 December 2012, 10:41 GMT", datetime(2012, 12, 10, 10, 41), True, "day_month_name"),
+        ("许先生著作 [图] 大卫 20:02:45 9/12/05 (75)", None, None, None),
     ],
 )
 def test_real_date_lines(line, value, has_time, rule):
-    hit = find_dates(line)[0]
-    assert (hit.value, hit.has_time, hit.rule) == (value, has_time, rule)
+    hits = find_dates(line)
+    if value is None:
+        assert hits == []
+        return
+    assert (hits[0].value, hits[0].has_time, hits[0].rule) == (value, has_time, rule)
+
+
+def test_month_archive_ranges_are_two_month_first_dates_not_one_mixed_date():
+    hits = find_dates("12/01/2004 - 01/01/2005")
+    assert [h.value for h in hits] == [datetime(2004, 12, 1), datetime(2005, 1, 1)]
+
+
+@pytest.mark.parametrize("line", ["1899年5月4日", "2999-01-01", "民国9年1月1日", "Vol. 8 No. 2 (May 2018)"])
+def test_years_out_of_range_give_no_date(line):
+    assert find_dates(line) == []
 
 
 def test_view_counter_is_not_a_time():

@@ -1,0 +1,41 @@
+"""Counters and links a page prints about itself: views, the original URL."""
+from __future__ import annotations
+
+import re
+
+from .. import patterns as P
+from ..structure import Layout
+from .lines import credit_lines, header_lines
+
+
+
+
+def views(layout: Layout) -> tuple[int | None, str]:
+    """A counter in the header (or between the title and the header), or on a line without sentences
+    opening or closing the post (您是本文第 154 个阅览者, 阅读全文(736) | 回复(0))."""
+    above = range(layout.title_line, layout.anchor) if layout.title_line is not None and layout.anchor else []
+    edges = [*range(layout.body_start, min(layout.body_start + 2, layout.body_stop)),
+             *range(max(layout.body_start, layout.body_stop - 2), layout.body_stop)]
+    edges = [i for i in edges if len(layout.keys[i]) <= 100 and not re.search("[。！？]", layout.keys[i])]
+    for i in [*header_lines(layout), *above, *credit_lines(layout), *edges]:
+        key = layout.keys[i]
+        if len(key) > 150:
+            continue
+        m = P.VIEWS_ORDINAL.search(key)
+        if m:
+            return int(m.group("value").replace(",", "")), "reader_rank"
+        m = P.VIEWS.search(key)
+        if m:
+            value = float(m.group("value").replace(",", ""))
+            if m.group("unit"):  # 3.2万, 10w+
+                return int(round(value * 10000)), "labelled_views_wan"
+            return int(value), "labelled_views"
+    return None, "none"
+
+
+def url(layout: Layout) -> tuple[str | None, str]:
+    for key, line in zip(layout.keys, layout.lines):
+        m = P.URL_NOTICE.search(line)
+        if m:
+            return m.group("url").rstrip(".,;"), "repost_notice"
+    return None, "none"
