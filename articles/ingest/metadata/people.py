@@ -230,6 +230,10 @@ def _credit(layout: Layout, body_lines: list[str]) -> Found:
 
 def _trailing_parenthesis(layout: Layout, body_lines: list[str]) -> Found:
     m = P.TRAILING_AUTHOR.search(body_lines[-1]) if body_lines else None
+    if not m and layout.body_stop < len(layout.lines):  # the credit line just after the text
+        after = P.TRAILING_AUTHOR.match(layout.lines[layout.body_stop])
+        if after and not after.group("names").endswith("摄"):
+            return _names(after.group("names")), "closing_credit_line"
     if not m or m.group("names").endswith("摄"):
         return None
     # The pipeline cuts a credit that closes the last paragraph off the body; a credit that is the
