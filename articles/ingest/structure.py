@@ -36,11 +36,16 @@ def _is_sentence(line: str) -> bool:
     return len(line) >= 40 and sum(line.count(p) for p in "，。,") >= 2
 
 
+_POSTED = re.compile(r"(?:发表于|发布于|发表在|张贴于|posted|Posted)\s*[@:：]?\s*$")
+
+
 def score_date_line(key: str, hit: DateHit) -> float:
     score = 1.0
     before = key[max(0, hit.start - 8): hit.start]
     if P.LABELED_TIME.search(before + "：") and any(lbl in before for lbl in ("时间", "日期")):
         score += 3
+    elif _POSTED.search(before):  # 发表于 2004年12月27日, posted @ …: the post's own date
+        score += 2
     if P.LABELED_SOURCE.search(key) or "来源" in key:
         score += 2
     if hit.has_time:
@@ -373,7 +378,7 @@ def _cut_at_furniture(layout: Layout, a: int, b: int, total: float) -> tuple[int
         if info.cls == GOOD:
             text += info.han
             continue
-        if text < 60:
+        if text < 60 or text < 120 and remaining > text:  # furniture above the text proper (a summary box)
             continue
         if info.stop:
             if info.stop not in ("furniture", "disclaimer", "repost_notice"):
