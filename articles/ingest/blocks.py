@@ -95,6 +95,10 @@ def classify(line: str, key: str, alone: bool, spaced: bool = True, *, han: int 
     if P.BODY_NOISE.match(key) or _URL_ONLY.match(line) or _BRACKET_MENU.match(line) or han < 30 and P.VIEWS.search(key):
         return LineInfo(BAD, -2.0, han, None)
     cells = len(_SEPARATED.findall(line))
+    if line.count("\t") >= 2:  # table cells: a row of links unless a cell holds a sentence
+        parts = [c.strip() for c in line.split("\t") if c.strip()]
+        if len(parts) >= 2 and all(len(_HAN.findall(c)) < 30 and not c.endswith("。") for c in parts):
+            return LineInfo(BAD, -3.0, han, None)
     if han < 0.3 * n and punct < 2:  # English, numbers, symbols: not a Chinese paragraph
         if (han <= 2 or line.lstrip().startswith(("#", "//"))) and _CODE.search(line):
             # a line of a code listing in a technical post: neither text nor furniture

@@ -332,6 +332,7 @@ def find_body(layout: Layout) -> None:
         layout.body_start = layout.body_stop = min(n, (max(heads) + 1) if heads else 0)
         layout.body_index = []
         return
+    a = _news_lead(layout, a, b)
     a = _extend_lead(layout, a, heads)
     b = _extend_to_credits(layout, a, b)
     while b > a + 1 and infos[b - 1].cls != GOOD and strip_counter(layout.lines[b - 1])[-1] not in SENTENCE_END:
@@ -409,6 +410,22 @@ def _extend_to_credits(layout: Layout, a: int, b: int) -> int:
         if info.cls == BAD:
             return b
     return b
+
+
+_WIRE_LEAD = re.compile(rf"^\S{{2,12}}?(?:\d{{1,2}}月)?\d{{1,2}}日(?:专)?(?:电|讯|报道)")
+
+
+def _news_lead(layout: Layout, a: int, b: int) -> int:
+    """A news story opens with its dateline (新华社北京5月1日电, 南方网讯, 【看中国…报道】): what the run
+    holds above such a lead (a caption, a teaser, a link box) is not the story."""
+    for j in range(a + 1, min(b, a + 5)):
+        key = layout.keys[j]
+        if layout.infos[j].cls != BAD and (P.DATELINE.match(key) or P.DATELINE_INSIDE.match(key)
+                                            or P.NEWS_FLASH_DATED.match(key) or _WIRE_LEAD.match(key)
+                                            or P.NEWS_FLASH.match(key) and "讯" in key[:14]):
+            if not any(P.DATELINE.match(layout.keys[k]) or P.NEWS_FLASH.match(layout.keys[k]) for k in range(a, j)):
+                return j
+    return a
 
 
 def _extend_lead(layout: Layout, a: int, heads: list[int]) -> int:

@@ -130,3 +130,16 @@ def test_headline_is_the_longer_line_above_the_outlet_and_buttons(gazetteer, voc
     draft = run(page("新浪微博", "美官员否认伊朗直升机事故存在谋杀行为", "播报文章", "中国新闻网", "2024-05-20 13:09", P1, P2,
                      blank=False), gazetteer, vocabulary)
     assert draft.title == "美官员否认伊朗直升机事故存在谋杀行为"
+
+
+def test_row_of_links_in_table_cells_is_furniture():
+    row = "股票：中国股民一定要活下来 \t 托起的千点能走多远\t “国九条”成了谁的道具"
+    assert classify(row, row, False).cls == BAD
+
+
+def test_story_opens_at_its_dateline_not_at_the_caption_above_it(gazetteer, vocabulary):
+    caption = "新专辑《FunnyGirl》封面上有薛凯琪各种各样Funny的表情，她说整张专辑的概念就是做回自己，拍照时也就特别放得开。"
+    lead = "南方网讯　薛凯琪新专辑《Funny Girl》再拿好莱坞巨星开涮"
+    draft = run(page("薛凯琪新专辑表情千奇百怪 再拿巨星开涮(图)", "2005-04-28 11:13更新 来源：转载文章", caption, lead, P1, P2),
+                gazetteer, vocabulary)
+    assert draft.body.startswith(lead)
