@@ -332,8 +332,8 @@ def find_body(layout: Layout) -> None:
         layout.body_start = layout.body_stop = min(n, (max(heads) + 1) if heads else 0)
         layout.body_index = []
         return
-    a = _news_lead(layout, a, b)
-    a = _extend_lead(layout, a, heads)
+    lead = _news_lead(layout, a, b)
+    a = lead if lead > a else _extend_lead(layout, a, heads)  # nothing stands above a dateline lead
     b = _extend_to_credits(layout, a, b)
     while b > a + 1 and infos[b - 1].cls != GOOD and strip_counter(layout.lines[b - 1])[-1] not in SENTENCE_END:
         b -= 1  # the text ends with a sentence, not with a label, a button or a promotion
