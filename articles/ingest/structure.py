@@ -202,7 +202,8 @@ def find_title(layout: Layout, html_title: str | None = None) -> None:
     refs = []
     a, b = layout.prose
     if layout.anchor is not None and a < b <= layout.anchor <= b + 12:
-        refs.append((a, False))  # metadata printed after the body: the headline stands above the text
+        # Metadata printed after the body: the headline stands above the text, or opens it.
+        refs.append((a + 1 if layout.infos[a].han <= 40 and layout.lines[a][-1] != "。" else a, False))
     elif layout.anchor is not None:
         refs.append((layout.anchor, True))
     found = [c for ref, below in refs if (c := _title_candidate(layout, ref, html_title, below))]
@@ -264,7 +265,7 @@ def _join_wrapped_title(layout: Layout, i: int) -> None:
     above, title = layout.lines[i - 1], layout.title
     if (
         _title_like(above, layout.keys[i - 1])
-        and len(above) >= 8
+        and layout.infos[i - 1].han >= 10
         and above[-1] not in P.END_PUNCT
         and title not in above
         and layout.lines.count(above) == 1
