@@ -120,7 +120,7 @@ def _han_share(text: str) -> float:
 
 
 def _title_like(line: str, key: str) -> bool:
-    if len(line) < 5 or len(line) > 120 or _han_share(line) < 0.4:
+    if len(line) < 5 or len(line) > 120 or _han_share(line.replace(" ", "")) < 0.3:
         return False
     if P.BREADCRUMB.search(key) or P.MENU.search(line) or is_meta_line(key):
         return False
@@ -145,8 +145,12 @@ def _title_score(layout: Layout, i: int, ref: int, html_title: str | None) -> fl
     score -= 0.8 * between + (1.5 if i > ref else 0.0)
     if layout.prose[0] < i < layout.prose[1]:  # a line inside the page's prose: a subheading
         score -= 3
+    if all(layout.infos[j].cls == BAD or layout.infos[j].score <= -1.2 for j in range(i)):
+        score += 1  # the first line after the navigation
     if han <= 4:
         score -= 1
+    if _NUMBERED.match(line.lstrip("\ue000\ue5e5 \u3000")):  # 一、 (二) 3. : a section of the text, not its headline
+        score -= 2.5
     if line[-1] in "。：:，,":
         score -= 4
     squeezed = key.replace(" ", "")
@@ -157,6 +161,8 @@ def _title_score(layout: Layout, i: int, ref: int, html_title: str | None) -> fl
     return score
 
 
+_HAN_RE = re.compile(r"[\u4e00-\u9fff]")
+_NUMBERED = re.compile(r"[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、．]\D")
 _GLUE = re.compile(r"\s{2,}|\u3000|[|｜>＞»›：:]|\t")
 _CELLS = re.compile(r"\S(?:\s{2,}|\u3000)\S.*\S(?:\s{2,}|\u3000)\S")  # cells of a menu or table row
 def _printed_again(layout: Layout, squeezed: str, key: str) -> bool:
@@ -196,6 +202,22 @@ def _title_candidate(layout: Layout, ref: int, html_title: str | None, below: bo
     return best
 
 
+def _title_before_date(layout: Layout) -> tuple[float, str] | None:
+    """A forum or blog line that prints the post's title, then its date: 从原子弹爆炸原理想开去\t 2005-09-11 18:04."""
+    if layout.date_line is None or layout.date_hit is None:
+        return None
+    line = layout.lines[layout.date_line]
+    head = line[: layout.date_hit.start]
+    m = re.match(r"^(.*?\S)(?:\t|\s{2,}|\s*[|｜]\s*)\s*$", head)
+    if not m or P.LABEL_ANYWHERE.search(layout.keys[layout.date_line][: layout.date_hit.start]):
+        return None
+    text = re.sub(r"\s*[(（]图[)）]$", "", m.group(1).strip())
+    han = len(_HAN_RE.findall(text))
+    if han < 4 or not _title_like(text, text) or _CELLS.search(text):
+        return None
+    return min(han, 30) / 5 + 0.5, text
+
+
 def find_title(layout: Layout, html_title: str | None = None) -> None:
     """The headline among the candidates near the metadata anchor."""
     lines, keys = layout.lines, layout.keys
@@ -206,9 +228,14 @@ def find_title(layout: Layout, html_title: str | None = None) -> None:
         refs.append((a + 1 if layout.infos[a].han <= 40 and layout.lines[a][-1] != "。" else a, False))
     elif layout.anchor is not None:
         refs.append((layout.anchor, True))
+    elif a < b:  # no date anywhere: the headline stands above the text
+        refs.append((a, False))
     found = [c for ref, below in refs if (c := _title_candidate(layout, ref, html_title, below))]
     layout.title, layout.title_line = "", None
-    if found:
+    glued = _title_before_date(layout)
+    if glued and (not found or glued[0] > max(found)[0]):
+        layout.title, layout.title_line, layout.title_rule = glued[1], layout.date_line, "title_beside_date"
+    elif found:
         i = max(found)[1]
         ref = layout.anchor if layout.anchor is not None else layout.body_start
         layout.title, layout.title_line = clean_title(lines[i], lines, html_title), i

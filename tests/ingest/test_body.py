@@ -143,3 +143,15 @@ def test_story_opens_at_its_dateline_not_at_the_caption_above_it(gazetteer, voca
     draft = run(page("薛凯琪新专辑表情千奇百怪 再拿巨星开涮(图)", "2005-04-28 11:13更新 来源：转载文章", caption, lead, P1, P2),
                 gazetteer, vocabulary)
     assert draft.body.startswith(lead)
+
+
+def test_forum_title_printed_beside_its_date(gazetteer, vocabulary):
+    draft = run(page("社区首页 > 社会探索 > 奇闻异事", "我收藏的：图片 音乐", "从原子弹爆炸原理想开去\t 2005-09-11 18:04:42   楼主",
+                     P1, P2), gazetteer, vocabulary)
+    assert draft.title == "从原子弹爆炸原理想开去"
+
+
+def test_undated_essay_keeps_its_headline_over_its_first_section(gazetteer, vocabulary):
+    draft = run(page("路是人走出来的(下)", "胡平", "——论争取自由的方式及其相互关系(下)", "四、规范理论与结构理论", P1, P2),
+                gazetteer, vocabulary)
+    assert draft.title == "路是人走出来的(下)" and draft.body.startswith("四、规范理论与结构理论")
