@@ -250,3 +250,15 @@ def test_closing_credit_line_of_outlet_and_reporter(gazetteer, vocabulary):
               gazetteer=gazetteer, vocabulary=vocabulary)
     assert (d.authors, d.rules_dict["authors"]) == (("张艳",), "closing_credit_line")
     assert d.source == "网易财经" and d.body.startswith("抓基层")
+
+
+def test_bracketed_name_under_the_text_is_the_writer(gazetteer, vocabulary):
+    d = draft("李简——新外科运动向我们走来", "2005-07-01 10:00", BODY, "（袁源）", "【打印本页】", gazetteer=gazetteer,
+              vocabulary=vocabulary)
+    assert (d.authors, d.rules_dict["authors"]) == (("袁源",), "bracketed_credit")
+
+
+def test_bracketed_outlet_under_the_text_is_no_writer(gazetteer, vocabulary):
+    d = draft("悲慟！北市士林年邁母子 住處上吊自殺身亡", "2016-03-04 05:30", "中時", BODY, "(中時 )",
+              gazetteer=gazetteer, vocabulary=vocabulary)
+    assert d.source == "中時" and d.authors == ()
