@@ -262,3 +262,9 @@ def test_bracketed_outlet_under_the_text_is_no_writer(gazetteer, vocabulary):
     d = draft("悲慟！北市士林年邁母子 住處上吊自殺身亡", "2016-03-04 05:30", "中時", BODY, "(中時 )",
               gazetteer=gazetteer, vocabulary=vocabulary)
     assert d.source == "中時" and d.authors == ()
+
+
+@pytest.mark.parametrize("line", ["编者按", "首页2024-01-01", "2004年7月16日08:19 [ 图片 ] 来源：[ 国际金融报 ]",
+                                  "文章 发布于 2024-01-01 10:00"])
+def test_section_and_furniture_words_are_no_writers(line, gazetteer, vocabulary):
+    assert draft(TITLE, line, BODY, gazetteer=gazetteer, vocabulary=vocabulary).authors == ()
