@@ -108,7 +108,8 @@ NOT_A_NAME = re.compile(
     r"|佚名|匿名|未知|不详|管理员|admin|网易|新浪|搜狐|腾讯|新华社|整理|综合|报道|发布|标签|相关|分享"
     # Section and furniture words printed under a headline or beside a date: 编者按, 导读, [ 图片 ].
     r"|编者按|编者的话|导读|导语|摘要|内容提要|提要|核心提示|前言|引言|概述|简介|正文|目录|关键词|背景|按语"
-    r"|首页|更新|文章|帖子|图片|组图|图文|视频|专题|打印|关闭|字号|大字|小字)$", re.IGNORECASE)
+    r"|首页|更新|文章|帖子|图片|组图|图文|视频|专题|打印|关闭|字号|大字|小字)$"
+    r"|^\S{0,6}(?:报道|发自\S*)$", re.IGNORECASE)  # （姚峰 上海报道）: where the reporter filed from
 # An outlet's name as printed: TNW中文站, 39健康网, 北京日报, 中国新闻网, 香港電台.
 OUTLET_SHAPE = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9·—]{2,14}(?:网|站|报|社|台|刊|杂志|频道|新闻|客户端|日报|晚报|周刊)$")
 # 【香港文汇报讯】, 本报讯, （人民网讯）: a lead that credits an outlet (本报 / 本网 … name none).
