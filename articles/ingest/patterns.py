@@ -105,7 +105,11 @@ ROLE_PREFIX = re.compile(
     r"|责任编辑|编辑|主持人|撰稿人|撰稿|作者|摄影)\s*[:：]?\s*")
 NOT_A_NAME = re.compile(
     r"^.*(?:点击|收藏|本文|此处|查看|更多|返回|分享)|^(?:来源|出处|作者|编辑|责编|校对|审核|摄影|时间|日期|阅读|点击|浏览|评论|回复|发表|本报|本网|本站|本刊|网友|楼主|版主"
-    r"|佚名|匿名|未知|不详|管理员|admin|网易|新浪|搜狐|腾讯|新华社|整理|综合|报道|发布|标签|相关|分享)$", re.IGNORECASE)
+    r"|佚名|匿名|未知|不详|管理员|admin|网易|新浪|搜狐|腾讯|新华社|整理|综合|报道|发布|标签|相关|分享"
+    # Section and furniture words printed under a headline or beside a date: 编者按, 导读, [ 图片 ].
+    r"|编者按|编者的话|导读|导语|摘要|内容提要|提要|核心提示|前言|引言|概述|简介|正文|目录|关键词|背景|按语"
+    r"|首页|更新|文章|帖子|图片|组图|图文|视频|专题|打印|关闭|字号|大字|小字)$"
+    r"|^\S{0,6}(?:报道|发自\S*)$", re.IGNORECASE)  # （姚峰 上海报道）: where the reporter filed from
 # An outlet's name as printed: TNW中文站, 39健康网, 北京日报, 中国新闻网, 香港電台.
 OUTLET_SHAPE = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9·—]{2,14}(?:网|站|报|社|台|刊|杂志|频道|新闻|客户端|日报|晚报|周刊)$")
 # 【香港文汇报讯】, 本报讯, （人民网讯）: a lead that credits an outlet (本报 / 本网 … name none).

@@ -250,3 +250,42 @@ def test_closing_credit_line_of_outlet_and_reporter(gazetteer, vocabulary):
               gazetteer=gazetteer, vocabulary=vocabulary)
     assert (d.authors, d.rules_dict["authors"]) == (("张艳",), "closing_credit_line")
     assert d.source == "网易财经" and d.body.startswith("抓基层")
+
+
+def test_bracketed_name_under_the_text_is_the_writer(gazetteer, vocabulary):
+    d = draft("李简——新外科运动向我们走来", "2005-07-01 10:00", BODY, "（袁源）", "【打印本页】", gazetteer=gazetteer,
+              vocabulary=vocabulary)
+    assert (d.authors, d.rules_dict["authors"]) == (("袁源",), "bracketed_credit")
+
+
+def test_bracketed_outlet_under_the_text_is_no_writer(gazetteer, vocabulary):
+    d = draft("悲慟！北市士林年邁母子 住處上吊自殺身亡", "2016-03-04 05:30", "中時", BODY, "(中時 )",
+              gazetteer=gazetteer, vocabulary=vocabulary)
+    assert d.source == "中時" and d.authors == ()
+
+
+@pytest.mark.parametrize("line", ["编者按", "首页2024-01-01", "2004年7月16日08:19 [ 图片 ] 来源：[ 国际金融报 ]",
+                                  "文章 发布于 2024-01-01 10:00"])
+def test_section_and_furniture_words_are_no_writers(line, gazetteer, vocabulary):
+    assert draft(TITLE, line, BODY, gazetteer=gazetteer, vocabulary=vocabulary).authors == ()
+
+
+def test_credit_line_after_a_promo_block(gazetteer, vocabulary):
+    promo = ["网易财经", "会赚钱的客户端：", "网易携手华泰证券", "推出“打新神器”：", "重点推荐", "证券要闻", "行业动态", "公司新闻",
+             "大盘走势", "个股点评", "基金动态", "理财产品", "期货行情", "外汇牌价"]
+    d = draft(TITLE, "2015-07-03 07:42:28\u3000来源: 投资快报", BODY, "——", *promo,
+              "本文来源：投资快报 作者：孙宁 责任编辑：NF041", gazetteer=gazetteer, vocabulary=vocabulary)
+    assert d.authors == ("孙宁",) and d.editors == ("NF041",)
+
+
+def test_where_the_reporter_filed_from_is_no_name(gazetteer, vocabulary):
+    d = draft(TITLE, "2005-01-14 17:02:30 来源: 21世纪经济报道", BODY + "（姚峰 上海报道）", gazetteer=gazetteer,
+              vocabulary=vocabulary)
+    assert d.authors == ("姚峰",)
+
+
+def test_counter_in_the_breadcrumb_above_the_header(gazetteer, vocabulary):
+    d = draft("当前您在- 中关村在线论坛 - BT下载专区 点击数：39", "主题: 【2005年中国革命历史巨作】【太行山上】 【DVDSCR-RMVB】",
+              "楼层： 第 1 楼 时间：2005-08-28 20:56:20", "【2005年中国革命历史巨作】【太行山上】", BODY,
+              gazetteer=gazetteer, vocabulary=vocabulary)
+    assert d.views == 39

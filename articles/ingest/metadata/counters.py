@@ -11,9 +11,12 @@ from .lines import credit_lines, header_lines
 
 
 def views(layout: Layout) -> tuple[int | None, str]:
-    """A counter in the header (or between the title and the header), or on a line without sentences
+    """A counter in the header (or just above it), or on a line without sentences
     opening or closing the post (您是本文第 154 个阅览者, 阅读全文(736) | 回复(0))."""
-    above = range(layout.title_line, layout.anchor) if layout.title_line is not None and layout.anchor else []
+    above = []  # the headline's lines down to the header, or the few lines above the header
+    if layout.anchor is not None:
+        top = layout.title_line if layout.title_line is not None and layout.title_line < layout.anchor else layout.anchor
+        above = range(max(0, min(top, layout.anchor - 3)), layout.anchor)
     edges = [*range(layout.body_start, min(layout.body_start + 2, layout.body_stop)),
              *range(max(layout.body_start, layout.body_stop - 2), layout.body_stop)]
     edges = [i for i in edges if len(layout.keys[i]) <= 100 and not re.search("[。！？]", layout.keys[i])]

@@ -25,7 +25,15 @@ def credit_lines(layout: Layout) -> list[int]:
     line closing the body (本文来源：投资快报 作者：孙宁 责任编辑：NF041) that the body step kept."""
     closing = [i for i in range(max(layout.body_start, layout.body_stop - 2), layout.body_stop)
                if len(layout.keys[i]) <= 80 and P.META_LABEL_START.search(layout.keys[i].removeprefix("本文"))]
-    return closing + list(range(layout.body_stop, min(len(layout.keys), layout.body_stop + 12)))
+    near = range(layout.body_stop, min(len(layout.keys), layout.body_stop + 12))
+    # A line of several labels (本文来源：投资快报 作者：孙宁 责任编辑：NF041) is a credit even after a promo block.
+    later = [i for i in range(near.stop, min(len(layout.keys), layout.body_stop + 24)) if _full_credit(layout.keys[i])]
+    return closing + list(near) + later
+
+
+def _full_credit(key: str) -> bool:
+    return len(key) <= 80 and bool(P.META_LABEL_START.match(key.removeprefix("本文"))) \
+        and len(P.LABEL_ANYWHERE.findall(key)) >= 2
 
 
 def closing_lines(layout: Layout) -> range:

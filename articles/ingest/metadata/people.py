@@ -225,6 +225,12 @@ def _credit(layout: Layout, body_lines: list[str]) -> Found:
         if m:
             tail = P.AUTHOR_AFTER_TITLE.search(line.rstrip(")）"))
             return ([tail.group("name")] if tail else []), "author_note"
+        # （袁源） right under the text: the writer's credit, unless it names an outlet ((中時 )).
+        m = re.match(rf"^[(（]\s*(?P<name>{P.NAME})\s*[)）]$", key) if i == layout.body_stop else None
+        if m and not P.OUTLET_SHAPE.match(m.group("name")):
+            names = _names(line.strip("()（） "))
+            if names:
+                return names, "bracketed_credit"
     return None
 
 
