@@ -366,7 +366,8 @@ def find_body(layout: Layout) -> None:
     while b > a + 1 and infos[b - 1].cls != GOOD and strip_counter(layout.lines[b - 1])[-1] not in SENTENCE_END:
         b -= 1  # the text ends with a sentence, not with a label, a button or a promotion
     layout.body_start, layout.body_stop = a, b
-    layout.body_index = [i for i in range(a, b) if infos[i].cls != BAD and not P.BODY_NOISE.match(layout.keys[i])]
+    layout.body_index = [i for i in range(a, b) if (infos[i].cls != BAD or infos[i].repeated and infos[i].han < 40)
+                         and not P.BODY_NOISE.match(layout.keys[i])]
     after = next((infos[j].stop for j in range(b, min(n, b + 3)) if infos[j].stop), None)
     layout.stop_rule = after or ""
     prose = sum(info.han for info in infos if info.cls == GOOD)
@@ -416,7 +417,9 @@ def _cut_at_furniture(layout: Layout, a: int, b: int, total: float) -> tuple[int
                     continue
         else:
             gap = infos[i:i + 3]
-            if not (len(gap) == 3 and all(x.cls != GOOD for x in gap) and sum(x.score for x in gap) <= -4):
+            # Lines printed twice weigh little here: a list the text then takes point by point.
+            if not (len(gap) == 3 and all(x.cls != GOOD for x in gap)
+                    and sum(-1.0 if x.repeated else x.score for x in gap) <= -4):
                 continue
         if info.stop == "furniture" and remaining > 1.5 * text and _inline_box(layout, i):
             continue  # a related link set inside a longer article (延伸阅读：…), the text resuming below it
