@@ -11,7 +11,7 @@ whether it stands alone between blank lines as paragraphs do) and the named rule
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -31,8 +31,7 @@ _COUNTER = re.compile(r"(?<=[。！？!?”」』…])\d{1,4}$")  # a reply or l
 _CAPTION = re.compile(r"^(?:资料图|资料图片|题图|图片|图为|图[:：]|[(（]图[)）]|◎\s*图|配图|摄影[:：])")
 
 
-@dataclass(frozen=True)
-class LineInfo:
+class LineInfo(NamedTuple):  # a tuple: built for every line of every page, so it must be cheap
     cls: str
     score: float
     han: int
@@ -40,17 +39,23 @@ class LineInfo:
     repeated: bool = False  # bad only because the page prints it more than once
 
 
-_ANY_STOP = re.compile("|".join(f"(?:{rx.pattern})" for _, rx in P.BODY_STOPS))  # one pass for most lines
+# The stop rules in two passes for most lines: those anchored at the line's start (tried at one
+# position), and the few that float (literals, which the regex engine scans for by first character).
+_ANCHORED = [rx.pattern for _, rx in P.BODY_STOPS if rx.pattern.startswith("^") and "|^" not in rx.pattern]
+_ANY_STOP = re.compile("|".join(f"(?:{p})" for p in _ANCHORED))
+_FLOATING_STOP = re.compile("|".join(rx.pattern for _, rx in P.BODY_STOPS if rx.pattern not in _ANCHORED))
 
 
 def _stop_rule(key: str) -> str | None:
-    if not _ANY_STOP.search(key):
+    if not (_ANY_STOP.match(key) or _FLOATING_STOP.search(key)):
         return None
     return next((name for name, rx in P.BODY_STOPS if rx.search(key)), None)
 
 
-_CJK_PUNCT = np.array([ord(c) for c in "，。！？；、：“”‘’「」…"], dtype=np.uint32)
-_ASCII_PUNCT = np.array([ord(c) for c in ",!?;"], dtype=np.uint32)
+_PUNCT_TABLE = np.zeros(0x10000, dtype=bool)  # sentence punctuation, looked up by code point
+_PUNCT_TABLE[[ord(c) for c in "，。！？；、：“”‘’「」…"]] = True
+_ASCII_TABLE = np.zeros(0x10000, dtype=bool)
+_ASCII_TABLE[[ord(c) for c in ",!?;"]] = True
 
 
 def _counts(lines: list[str]) -> tuple[list[int], list[int]]:
@@ -60,8 +65,9 @@ def _counts(lines: list[str]) -> tuple[list[int], list[int]]:
     codes = np.frombuffer("\n".join(lines).encode("utf-32-le"), dtype=np.uint32)
     line_of = np.cumsum(codes == 10)
     han = (codes >= 0x4E00) & (codes <= 0x9FFF)
-    punct = np.isin(codes, _CJK_PUNCT)
-    ascii_punct = np.isin(codes, _ASCII_PUNCT)
+    bmp = np.minimum(codes, 0xFFFF)
+    punct = _PUNCT_TABLE[bmp]
+    ascii_punct = _ASCII_TABLE[bmp]
     follows = np.zeros_like(han)  # ASCII , ! ? ; before a hanzi (perhaps after one space) ends a clause
     follows[:-1] = han[1:]
     follows[:-2] |= (codes[1:-1] == 32) & han[2:]
@@ -81,7 +87,8 @@ def classify(line: str, key: str, alone: bool, spaced: bool = True, *, han: int 
     if han >= 40 and punct >= 3:
         # A paragraph that mentions 版权所有 or 转载 in passing is still a paragraph: only a rule
         # that matches from its first character makes it a stop.
-        stop = next((name for name, rx in P.BODY_STOPS if rx.match(key)), None) if _ANY_STOP.match(key) else None
+        stop = next((name for name, rx in P.BODY_STOPS if rx.match(key)), None) \
+            if _ANY_STOP.match(key) or _FLOATING_STOP.match(key) else None
     else:
         stop = _stop_rule(key)
     n = len(line)
@@ -94,7 +101,6 @@ def classify(line: str, key: str, alone: bool, spaced: bool = True, *, han: int 
         return LineInfo(GOOD, 1.0 + min(han, 400) / 12 + punct * 0.3 + (1.0 if alone else 0.0), han, None)
     if P.BODY_NOISE.match(key) or _URL_ONLY.match(line) or _BRACKET_MENU.match(line) or han < 30 and P.VIEWS.search(key):
         return LineInfo(BAD, -2.0, han, None)
-    cells = len(_SEPARATED.findall(line))
     if line.count("\t") >= 2:  # table cells: a row of links unless a cell holds a sentence
         parts = [c.strip() for c in line.split("\t") if c.strip()]
         if len(parts) >= 2 and all(len(_HAN.findall(c)) < 30 and not c.endswith("。") for c in parts):
@@ -104,14 +110,14 @@ def classify(line: str, key: str, alone: bool, spaced: bool = True, *, han: int 
             # a line of a code listing in a technical post: neither text nor furniture
             return LineInfo(SHORT, -0.2, han, None)
         return LineInfo(BAD, -1.5, han, None)
-    if P.BREADCRUMB.search(key) and punct < 3:
+    if punct < 3 and P.BREADCRUMB.search(key):
         return LineInfo(BAD, -3.0, han, None)
     density = punct / max(1, han)
-    if cells >= 2 and density < 0.08:  # cells of a menu, a table of links
+    if density < 0.08 and len(_SEPARATED.findall(line)) >= 2:  # cells of a menu, a table of links
         return LineInfo(BAD, -3.0, han, None)
-    if P.MENU.search(line) and punct <= 1 and not ends:
+    if punct <= 1 and not ends and P.MENU.search(line):
         return LineInfo(BAD, -2.5, han, None)
-    if _LINK_ITEM.search(line) and han < 40:
+    if han < 40 and _LINK_ITEM.search(line):
         return LineInfo(BAD, -2.0, han, None)
     if line.startswith(("——", "--", "—")) and han < 40:  # a subtitle under the headline
         return LineInfo(SHORT, -1.0, han, None)
@@ -143,16 +149,26 @@ def classify_lines(lines: list[str], keys: list[str], alone: list[bool]) -> list
             infos[i] = LineInfo(BAD, -2.0, infos[i].han, infos[i].stop, repeated=infos[i].cls != BAD)
         shown.add(key)
     # jusText's context step: a short line between good ones is part of the text (subheading,
-    # caption, short paragraph); short lines among bad ones are furniture.
+    # caption, short paragraph); short lines among bad ones are furniture. Neighbours are the
+    # nearest lines that are not short, looked for up to three lines away.
+    size = len(infos)
+    prev_class: list[str | None] = [None] * size
+    last, last_at = None, -10
     for i, info in enumerate(infos):
+        prev_class[i] = last if i - last_at <= 3 else None
         if info.cls != SHORT:
+            last, last_at = info.cls, i
+    last, last_at = None, size + 10
+    for i in range(size - 1, -1, -1):
+        info = infos[i]
+        if info.cls != SHORT:
+            last, last_at = info.cls, i
             continue
-        prev = next((infos[j].cls for j in range(i - 1, max(-1, i - 4), -1) if infos[j].cls != SHORT), None)
-        nxt = next((infos[j].cls for j in range(i + 1, min(len(infos), i + 4)) if infos[j].cls != SHORT), None)
-        if prev == GOOD and nxt == GOOD:
-            infos[i] = LineInfo(SHORT, max(info.score, 0.2), info.han, None)
-        elif prev == BAD and nxt == BAD:
-            infos[i] = LineInfo(SHORT, min(info.score, -1.5), info.han, None)
+        nxt = last if last_at - i <= 3 else None
+        if prev_class[i] == GOOD and nxt == GOOD:
+            infos[i] = LineInfo(SHORT, max(info.score, 0.2), info.han, None, repeated=info.repeated)
+        elif prev_class[i] == BAD and nxt == BAD:
+            infos[i] = LineInfo(SHORT, min(info.score, -1.5), info.han, None, repeated=info.repeated)
     return infos
 
 

@@ -42,12 +42,16 @@ BODY_STOPS = [
     ("credit_inline", re.compile(rf"^.{{0,30}}(?:供稿|(?:摄影|编辑|责编|校对|审核)\s*[/:：|︱]\s*{NAME})(?!.*[。！？])")),
     ("journal_issue", re.compile(r"^《[^》]{2,20}》\s*(?:19|20)\d{2}\s*年\s*第\s*\d+\s*期")),
     ("hashtags", re.compile(r"^#\S+(?:\s+#\S+)+")),
-    ("repost_notice", re.compile(r"^本文(?:首发于|转载自|转自)|(?:禁止|谢绝|严禁|不得)转载|如若转载|转载请注明|未经授权.{0,6}转载|本文链接|原文链接|原文地址|文章链接")),
+    # Floating rules are flat alternations of literals: the regex engine scans for their first characters.
+    ("repost_notice", re.compile(r"本文首发于|本文转载自|本文转自|禁止转载|谢绝转载|严禁转载|不得转载|如若转载|转载请注明"
+                                 r"|未经授权.{0,6}转载|本文链接|原文链接|原文地址|文章链接")),
     ("furniture", FURNITURE := re.compile(
         r"^(?:相关阅读|相关新闻|相关文章|相关链接|相关热词|相关推荐|推荐阅读|延伸阅读|热点推荐|热门推荐|猜你喜欢|也许您会感兴趣"
         r"|最新动态|图片聚焦|图片新闻|上一篇|下一篇|上一条|下一条|分享到|扫一扫|扫描下方二维码|返回搜狐|返回顶部|热门文章"
         r"|往期推荐|往期回顾|(?:你|您)?可能(?:还)?(?:想看|喜欢|感兴趣|也喜欢)|大家都在看|其他人也在看|为你推荐|热门阅读|热门评论|分享至|网友评论|我要评论|发表评论|评论|精彩推荐|更多>>|点击排行|编辑推荐|今日推荐|热新闻|关于我们)")),
-    ("disclaimer", re.compile(r"仅提供信息(?:存储|发布)|不代表本(?:站|网|平台)|版权所有|版权声明|免责声明|特别声明|^声明[:：]|ICP备|网安备|Copyright|©|All Rights Reserved|打印本页|关闭窗口|【打印】|关心您")),
+    ("disclaimer", re.compile(r"^声明[:：]")),
+    ("disclaimer", re.compile(r"仅提供信息存储|仅提供信息发布|不代表本站|不代表本网|不代表本平台|版权所有|版权声明|免责声明"
+                              r"|特别声明|ICP备|网安备|Copyright|©|All Rights Reserved|打印本页|关闭窗口|【打印】|关心您")),
 ]
 
 # Lines inside the body that are page furniture, not text.

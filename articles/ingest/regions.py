@@ -8,6 +8,7 @@ count little. County-level names resolve to their city.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -183,12 +184,15 @@ def _weighted_mentions(gazetteer: Gazetteer, zone: str, text: str, weight: float
               for code in REGION_GROUPS[m.group()] if code in gazetteer.places] if zone == "title" else []
     if not _VISITOR.search(text):
         return groups + [(pos, codes, weight) for pos, codes, _full in gazetteer.mentions(text)]
+    # Segment once; give each mention the sentence it stands in.
+    visitors = [(m.start(), m.end(), v.start() + m.start() if (v := _VISITOR.search(m.group())) else None)
+                for m in _SENTENCE.finditer(text)]
+    starts = [start for start, _end, _v in visitors]
     out = groups
-    for match in _SENTENCE.finditer(text):
-        sentence = match.group()
-        visitor = _VISITOR.search(sentence)
-        for pos, codes, _full in gazetteer.mentions(sentence):
-            out.append((pos, codes, weight * (0.1 if visitor and pos < visitor.start() else 1.0)))
+    for pos, codes, _full in gazetteer.mentions(text):
+        k = bisect_right(starts, pos) - 1
+        visitor = visitors[k][2] if k >= 0 and pos < visitors[k][1] else None
+        out.append((pos, codes, weight * (0.1 if visitor is not None and pos < visitor else 1.0)))
     return out
 
 

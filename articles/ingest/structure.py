@@ -39,6 +39,9 @@ def _is_sentence(line: str) -> bool:
 _POSTED = re.compile(r"(?:发表于|发布于|发表在|张贴于|posted|Posted)\s*[@:：]?\s*$")
 
 
+_LABEL_SEP = re.compile(r"[:：|︱]")  # every metadata label is followed by one of these
+
+
 def score_date_line(key: str, hit: DateHit) -> float:
     score = 1.0
     before = key[max(0, hit.start - 8): hit.start]
@@ -99,7 +102,7 @@ def find_date_line(layout: Layout) -> None:
 
 
 def is_meta_line(key: str) -> bool:
-    if len(key) > 120 or _is_sentence(key):
+    if len(key) > 120 or not _LABEL_SEP.search(key) or _is_sentence(key):
         return False
     return bool(P.META_LABEL_START.search(key) or (P.LABEL_ANYWHERE.search(key) and find_dates(key)))
 
