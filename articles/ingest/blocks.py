@@ -11,6 +11,7 @@ whether it stands alone between blank lines as paragraphs do) and the named rule
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
@@ -134,10 +135,17 @@ def classify(line: str, key: str, alone: bool, spaced: bool = True, *, han: int 
     return LineInfo(SHORT, -0.3 if alone else -1.2, han, None)
 
 
+@lru_cache(maxsize=1 << 16)
+def _classify_cached(line: str, key: str, alone: bool, spaced: bool, han: int, punct: int) -> LineInfo:
+    """A site prints the same menus, footers and furniture on every page: a bulk import classifies
+    each such line once per worker."""
+    return classify(line, key, alone, spaced, han=han, punct=punct)
+
+
 def classify_lines(lines: list[str], keys: list[str], alone: list[bool]) -> list[LineInfo]:
     spaced = sum(alone) >= 0.1 * len(alone)  # does this page print blank lines between paragraphs?
     han, punct = _counts(lines)
-    infos = [classify(line, key, a, spaced, han=h, punct=p) for line, key, a, h, p in zip(lines, keys, alone, han, punct)]
+    infos = [_classify_cached(line, key, a, spaced, h, p) for line, key, a, h, p in zip(lines, keys, alone, han, punct)]
     # Lines repeated on the page (menus printed twice, sidebars) are furniture.
     # A paragraph printed again (a summary box, a teaser in a sidebar) counts once.
     seen: dict[str, int] = {}
