@@ -216,6 +216,20 @@ def anchored_run(scores: list[float], lo: int, hi: int, max_start: int) -> tuple
     return best
 
 
+_SUBHEADING_PUNCT = re.compile(r"[，。！？；,;!?]")
+
+
+def is_subheading(paragraph: str) -> bool:
+    """A short unpunctuated paragraph between paragraphs (一、提高政治站位, 产业资本掀起增持潮): the
+    text's own subheading, which the site shows as one."""
+    text = paragraph.strip()
+    if not text or len(text) > 40 or "\n" in text or _SUBHEADING_PUNCT.search(text) or _CAPTION.match(text):
+        return False
+    if re.match(r"^[一二三四五六七八九十]{1,3}、", text):
+        return True
+    return len(_HAN.findall(text)) >= 2 and text[-1] not in "：:）)》」』”\""
+
+
 def is_caption(key: str) -> bool:
     return bool(_CAPTION.match(key))
 

@@ -6,6 +6,8 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from articles.ingest.blocks import is_subheading
+
 from .regions import Region
 from .sources import Source
 
@@ -157,5 +159,8 @@ class Article(models.Model):
         return self.status == Status.PUBLISHED and (self.publish_at is None or self.publish_at <= tz.now())
 
     @property
-    def paragraphs(self) -> list[str]:
-        return [p.strip() for p in self.body.split("\n\n") if p.strip()]
+    def body_blocks(self) -> list[tuple[bool, str]]:
+        """(is_subheading, text) for each paragraph of the body, for the article page."""
+        paragraphs = [p.strip() for p in self.body.split("\n\n") if p.strip()]
+        last = len(paragraphs) - 1
+        return [(0 < i < last and is_subheading(p), p) for i, p in enumerate(paragraphs)]
