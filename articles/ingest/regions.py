@@ -224,8 +224,12 @@ def score_regions(gazetteer: Gazetteer, zones: list[tuple[str, str]]) -> dict[st
 
 
 def choose_regions(gazetteer: Gazetteer, scores: dict[str, float], references: str = "",
-                   *, minimum: float = 3.0, max_regions: int = 3) -> list[str]:
-    """Region codes the article is principally about: the top province, narrowed to a city when it dominates."""
+                   *, minimum: float = 4.0, max_regions: int = 3) -> list[str]:
+    """Region codes the article is principally about: the top province, narrowed to a city when it dominates.
+
+    ``minimum`` 4 asks for a place named in the headline, or in the lead and again in the text, or
+    four times in the text: a place mentioned in passing (a company's seat, a visitor's origin) is
+    not what the article is about."""
     if not scores:
         return []
     own: dict[str, float] = defaultdict(float)

@@ -51,3 +51,9 @@ def test_county_names_that_are_ordinary_words_need_their_region(gazetteer):
     assert paths(gazetteer, "比如，企业之间加强合作，保障生产平安有序，就是很好的做法。", "body") == []
     assert paths(gazetteer, "西藏那曲比如县举办赛马节") == ["西藏自治区/那曲市"]
     assert paths(gazetteer, "甘南州合作市召开会议") == ["甘肃省/甘南藏族自治州"]
+
+
+def test_a_place_named_in_passing_is_not_the_subject(gazetteer):
+    text = "近两周来大盘下跌，不少上市公司纷纷展开自救。其中一家总部位于湖南的公司宣布回购，另一家公司则申请停牌，市场人士认为自救效果有待观察。"
+    assert paths(gazetteer, text, "body") == []
+    assert paths(gazetteer, text.replace("湖南", "湖南长沙") + "长沙市政府表示支持。长沙的企业积极响应。长沙", "body") == ["湖南省/长沙市"]
