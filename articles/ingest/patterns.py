@@ -43,16 +43,20 @@ BODY_STOPS = [
     ("journal_issue", re.compile(r"^《[^》]{2,20}》\s*(?:19|20)\d{2}\s*年\s*第\s*\d+\s*期")),
     ("hashtags", re.compile(r"^#\S+(?:\s+#\S+)+")),
     # Floating rules are flat alternations of literals: the regex engine scans for their first characters.
-    ("repost_notice", re.compile(r"本文首发于|本文转载自|本文转自|禁止转载|谢绝转载|严禁转载|不得转载|如若转载|转载请注明"
+    ("repost_notice", re.compile(r"本文首发于|本文转载自|本文转自|禁止转载|谢绝转载|严禁转载|不得转载|请勿转载|如若转载|转载请注明"
                                  r"|未经授权.{0,6}转载|本文链接|原文链接|原文地址|文章链接")),
     ("furniture", FURNITURE := re.compile(
-        r"^(?:相关阅读|相关新闻|相关文章|相关链接|相关热词|相关推荐|推荐阅读|延伸阅读|热点推荐|热门推荐|猜你喜欢|也许您会感兴趣"
+        r"^(?:相关(?:阅读|新闻|文章|链接|热词|推荐|资讯|专题|报道|内容|视频|图集)|推荐阅读|延伸阅读|热点推荐|热门推荐|猜你喜欢|也许您会感兴趣"
         r"|最新动态|图片聚焦|图片新闻|上一篇|下一篇|上一条|下一条|分享到|扫一扫|扫描下方二维码|返回搜狐|返回顶部|热门文章"
         r"|往期推荐|往期回顾|(?:你|您)?可能(?:还)?(?:想看|喜欢|感兴趣|也喜欢)|大家都在看|其他人也在看|为你推荐|热门阅读|热门评论|分享至|网友评论|我要评论|发表评论|评论|精彩推荐|更多>>|点击排行|编辑推荐|今日推荐|热新闻|关于我们)")),
     ("disclaimer", re.compile(r"^声明[:：]")),
     ("disclaimer", re.compile(r"仅提供信息存储|仅提供信息发布|不代表本站|不代表本网|不代表本平台|版权所有|版权声明|免责声明"
                               r"|特别声明|ICP备|网安备|Copyright|©|All Rights Reserved|打印本页|关闭窗口|【打印】|关心您")),
 ]
+
+# A summary box above the text (核心提示：…, 内容提要：…): not the article's first paragraph.
+SUMMARY_BOX = re.compile(
+    r"^[【\[]?(?:核心提示|内容提要|内容摘要|提要|导读|摘要|关键词|关键字|文章引用|引用本文|引用格式|Abstract|Key\s?words)\s*[】\]]?\s*[:：]", re.I)
 
 # Lines inside the body that are page furniture, not text.
 BODY_NOISE = re.compile(

@@ -347,8 +347,8 @@ def find_body(layout: Layout) -> None:
     a, b = g
     if heads:
         lo = min(heads) + 1
-        window = _lines_after(layout, max(heads), 10)
-        first_text = next((i for i in range(lo, min(n, window + 1)) if infos[i].cls == GOOD), window)
+        # The run starts at the first paragraph below the header at the latest.
+        first_text = next((i for i in range(lo, n) if infos[i].cls == GOOD), n - 1)
         h = anchored_run(scores, lo, n, first_text)
         h = _cut_at_furniture(layout, *h)
         between = sum(1 for i in range(max(heads) + 1, h[0]) if infos[i].cls != BAD)
@@ -363,6 +363,8 @@ def find_body(layout: Layout) -> None:
         layout.body_start = layout.body_stop = min(n, (max(heads) + 1) if heads else 0)
         layout.body_index = []
         return
+    while a + 1 < b and P.SUMMARY_BOX.match(layout.keys[a]):  # summary, abstract, keywords above the text
+        a += 1
     lead = _news_lead(layout, a, b)
     a = lead if lead > a else _extend_lead(layout, a, heads)  # nothing stands above a dateline lead
     b = _extend_to_credits(layout, a, b)
@@ -470,7 +472,7 @@ def _extend_lead(layout: Layout, a: int, heads: list[int]) -> int:
         if i in heads or layout.infos[i].cls == BAD or is_meta_line(layout.keys[i]):
             break
         line = strip_counter(layout.lines[i])
-        if is_caption(layout.keys[i]) or not (
+        if is_caption(layout.keys[i]) or P.SUMMARY_BOX.match(layout.keys[i]) or not (
                 LEAD_HEADING.search(layout.keys[i]) or line[-1] in "。！？!?…”」" and layout.infos[i].han >= 4
                 or j == a and BROKEN_LEAD.search(line)):
             break

@@ -155,3 +155,23 @@ def test_undated_essay_keeps_its_headline_over_its_first_section(gazetteer, voca
     draft = run(page("路是人走出来的(下)", "胡平", "——论争取自由的方式及其相互关系(下)", "四、规范理论与结构理论", P1, P2),
                 gazetteer, vocabulary)
     assert draft.title == "路是人走出来的(下)" and draft.body.startswith("四、规范理论与结构理论")
+
+
+def test_summary_abstract_and_citation_above_the_text_are_not_its_start(gazetteer, vocabulary):
+    draft = run(page(*HEADER, "核心提示：腊八节要吃腊八粥，但很多年轻人并不知道腊八粥该怎样熬才好吃，下面介绍几个小窍门。", P1, P2),
+                gazetteer, vocabulary)
+    assert draft.body.startswith(P1)
+    draft = run(page("淘宝网物流配送存在的问题及对策研究", "作者:  赵 培：北京物资学院，北京",
+                     "摘要: 本文基于网络化购物普及的背景下，叙述了电子商务和物流配送的概念，分析了淘宝网物流配送存在的问题，并提出了对策。",
+                     "Abstract:  Based on the popularization of the network shopping, this article describes the concepts.",
+                     "文章引用：赵培. 淘宝网物流配送存在的问题及对策研究[J]. 现代管理, 2018, 8(2): 9-13.",
+                     "1. 电子商务物流配送概述", P1, P2), gazetteer, vocabulary)
+    assert draft.body.startswith("1. 电子商务物流配送概述")
+
+
+def test_the_first_paragraph_under_the_header_starts_the_run(gazetteer, vocabulary):
+    links = ["会染病的避孕套你用过吗", "肛周湿疣中医治疗配方", "喝茶可以减肥吗", "保护“生命腺”", "警惕沉默的杀手", "哪种血型易老年痴呆？"]
+    draft = run(page("煮一碗好吃的腊八粥，请记好这几个小窍门", "2021-01-20 04:29:4439健康网", "栏目关注：", "大众保健", "女性保健",
+                     *links, P1, P2, "39健康网(www.39.net)专稿，未经书面授权请勿转载。", "相关资讯 营养成分 粥 好吃的 维生素",
+                     blank=False), gazetteer, vocabulary)
+    assert draft.body.startswith(P1) and draft.body.endswith(P2)
