@@ -28,6 +28,7 @@ _BRACKET_MENU = re.compile(r"^(?:\s*[\[【][^\]】]{1,12}[\]】]\s*){2,}$")
 _SEPARATED = re.compile(r"\s[|｜·•]\s|\s-\s|\t")
 _END_MARK = re.compile(r"\s*[□■◆]+$")
 _CODE = re.compile(r"[=;{}$\\]|^\s*(?:#|//|--|\$ )|[A-Za-z_]\w*\(.*\)")
+_CITATION = re.compile(r"\s*\[\d{1,3}\]$")  # a wiki's footnote mark after the sentence: 。[2]
 _COUNTER = re.compile(r"(?<=[。！？!?”」』…])\d{1,4}$")  # a reply or like count glued to the last sentence
 _CAPTION = re.compile(r"^(?:资料图|资料图片|题图|图片|图为|图[:：]|[(（]图[)）]|◎\s*图|配图|摄影[:：])")
 
@@ -93,7 +94,7 @@ def classify(line: str, key: str, alone: bool, spaced: bool = True, *, han: int 
     else:
         stop = _stop_rule(key)
     n = len(line)
-    ends = strip_counter(line)[-1] in P.END_PUNCT
+    ends = strip_end_mark(line)[-1:] in tuple(P.END_PUNCT)
     if stop in ("furniture", "disclaimer", "repost_notice"):
         return LineInfo(BAD, -12.0 if stop != "repost_notice" else -6.0, han, stop)
     if stop:  # a credit line: the article usually ends here, but a byline under the lead looks the same
@@ -142,7 +143,8 @@ def _classify_cached(line: str, key: str, alone: bool, spaced: bool, han: int, p
     return classify(line, key, alone, spaced, han=han, punct=punct)
 
 
-def classify_lines(lines: list[str], keys: list[str], alone: list[bool]) -> list[LineInfo]:
+def classify_lines(lines: list[str], keys: list[str], alone: list[bool],
+                   joined: list[bool] | None = None) -> list[LineInfo]:
     spaced = sum(alone) >= 0.1 * len(alone)  # does this page print blank lines between paragraphs?
     han, punct = _counts(lines)
     infos = [_classify_cached(line, key, a, spaced, h, p) for line, key, a, h, p in zip(lines, keys, alone, han, punct)]
@@ -177,6 +179,16 @@ def classify_lines(lines: list[str], keys: list[str], alone: list[bool]) -> list
             infos[i] = LineInfo(SHORT, max(info.score, 0.2), info.han, None, repeated=info.repeated)
         elif prev_class[i] == BAD and nxt == BAD:
             infos[i] = LineInfo(SHORT, min(info.score, -1.5), info.han, None, repeated=info.repeated)
+    if joined:
+        # A paragraph hard-wrapped at a fixed width: a line that carries on the sentence of the good
+        # line right above it (no blank line between) is the same paragraph.
+        for i in range(1, size):
+            info, above = infos[i], infos[i - 1]
+            if (joined[i] and info.cls == SHORT and above.cls == GOOD and above.han >= 25
+                    and _CITATION.sub("", lines[i - 1])[-1:] not in tuple(P.END_PUNCT) and info.han >= 4
+                    and not info.repeated
+                    and info.han >= 0.6 * len(lines[i]) and len(lines[i]) <= len(lines[i - 1]) + 4):
+                infos[i] = LineInfo(GOOD, 1.0 + info.han / 12, info.han, None)
     return infos
 
 

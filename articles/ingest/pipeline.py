@@ -83,16 +83,18 @@ def _simplified_lines(lines: list[str]) -> list[str]:
 _BLANKS = " \t\u3000\u00a0\u200b"
 
 
-def _lines(text: str) -> tuple[list[str], list[bool]]:
-    """The non-empty lines, stripped, and for each whether a blank line stands beside it
-    (paragraphs are printed with blank lines around them; menus and lists are not)."""
+def _lines(text: str) -> tuple[list[str], list[bool], list[bool]]:
+    """The non-empty lines, stripped; for each whether a blank line stands beside it (paragraphs
+    are printed with blank lines around them; menus and lists are not), and whether it follows
+    the line before it directly (no blank line between)."""
     raw = [line.strip(_BLANKS) for line in text.split("\n")]
-    lines, alone = [], []
+    lines, alone, joined = [], [], []
     for i, line in enumerate(raw):
         if line:
             lines.append(line)
             alone.append((i > 0 and not raw[i - 1]) or (i + 1 < len(raw) and not raw[i + 1]))
-    return lines, alone
+            joined.append(len(lines) > 1 and bool(raw[i - 1]))
+    return lines, alone, joined
 
 
 def parse(data: bytes, filename: str, *, gazetteer: Gazetteer, vocabulary: Vocabulary,
@@ -101,8 +103,8 @@ def parse(data: bytes, filename: str, *, gazetteer: Gazetteer, vocabulary: Vocab
     html_title = None
     if filename.lower().endswith(HTML_SUFFIXES) or text.lstrip()[:15].lower().startswith(("<!doctype html", "<html")):
         text, html_title = html_to_text(text)
-    lines, alone = _lines(text)
-    layout = Layout(lines=lines, keys=_simplified_lines(lines), alone=alone)
+    lines, alone, joined = _lines(text)
+    layout = Layout(lines=lines, keys=_simplified_lines(lines), alone=alone, joined=joined)
     rules: dict[str, str] = {"encoding": encoding}
 
     score_lines(layout)

@@ -6,7 +6,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from . import patterns as P
-from .blocks import BAD, GOOD, SHORT, LineInfo, anchored_run, best_run, classify_lines, is_caption, strip_counter
+from .blocks import (BAD, GOOD, SHORT, LineInfo, anchored_run, best_run, classify_lines, is_caption, strip_counter,
+                     strip_end_mark)
 from .dates import DateHit, find_dates
 
 
@@ -15,6 +16,7 @@ class Layout:
     lines: list[str]  # original lines, stripped, non-empty
     keys: list[str]  # the same lines in simplified script, for matching rules
     alone: list[bool] = field(default_factory=list)  # a blank line beside it on the page
+    joined: list[bool] = field(default_factory=list)  # no blank line between it and the line above
     infos: list[LineInfo] = field(default_factory=list)  # each line's content class and score
     prose: tuple[int, int] = (0, 0)  # the best-scoring run of the whole page, before any header is known
     body_index: list[int] = field(default_factory=list)  # the body's lines (furniture inside dropped)
@@ -63,7 +65,7 @@ def score_date_line(key: str, hit: DateHit) -> float:
 def score_lines(layout: Layout) -> None:
     """Each line's content score, and the page's densest run of prose."""
     alone = layout.alone or [False] * len(layout.lines)
-    infos = classify_lines(layout.lines, layout.keys, alone)
+    infos = classify_lines(layout.lines, layout.keys, alone, layout.joined or None)
     for i, key in enumerate(layout.keys):  # metadata lines are the header, never the text
         if infos[i].cls != BAD and (is_meta_line(key) or P.ORIGINAL_TITLE.match(key)):
             infos[i] = LineInfo(BAD, -2.0, infos[i].han, None)
@@ -443,6 +445,9 @@ def _extend_to_credits(layout: Layout, a: int, b: int) -> int:
         info = layout.infos[k]
         if info.stop in CREDIT_STOPS:
             return k if k > b else b
+        if info.stop == "repost_notice":  # 本文为原创，禁止转载: the lines above it must be sentences
+            ended = all(strip_end_mark(layout.lines[j])[-1] in SENTENCE_END for j in range(b, k))
+            return k if k > b and ended else b
         if info.cls == BAD:
             return b
     return b

@@ -175,3 +175,18 @@ def test_the_first_paragraph_under_the_header_starts_the_run(gazetteer, vocabula
                      *links, P1, P2, "39健康网(www.39.net)专稿，未经书面授权请勿转载。", "相关资讯 营养成分 粥 好吃的 维生素",
                      blank=False), gazetteer, vocabulary)
     assert draft.body.startswith(P1) and draft.body.endswith(P2)
+
+
+def test_hard_wrapped_paragraph_keeps_its_last_line(gazetteer, vocabulary):
+    wrapped = ["胜利的前提，他们不知道勇气其实也是胜利的结果。当士气由於一再失败而低落时，唯有成功才能使士气重新振作",
+               "，哪怕是微小的胜利，只要它在众目睽睽之下，都会对士气的恢复产生莫大的作用。因此我们不应该低估近",
+               "稳步推进的策略，其实自由离我们并不遥远。□"]
+    data = ("路是人走出来的(下)\n\n胡平\n\n" + P1 + "\n\n" + "\n".join(wrapped) + "\n\n——《北京之春》1996年3月号").encode()
+    draft = run(data, gazetteer, vocabulary)
+    assert draft.body.endswith("其实自由离我们并不遥远。")
+
+
+def test_dialogue_before_a_repost_notice_is_the_end_of_the_story(gazetteer, vocabulary):
+    draft = run(page("【赛马娘】情人节赠礼", "2023-02-14 10:00", P1, P2, "“咳咳，茶座君。”", "“……嗯……？”", "“也谢谢你……”",
+                     "本文为我原创本文禁止转载或摘编", "同人  情人节  赛马娘"), gazetteer, vocabulary)
+    assert draft.body.endswith("“也谢谢你……”")
