@@ -248,10 +248,12 @@ def is_caption(key: str) -> bool:
 
 def strip_end_mark(line: str) -> str:
     """□ and ■ that close an article on some sites, and a counter glued to the last sentence."""
-    return strip_counter(_END_MARK.sub("", line))
+    if line[-1:] in ("□", "■", "◆", " "):
+        line = _END_MARK.sub("", line)
+    return strip_counter(line) if line else line
 
 
 def strip_counter(line: str) -> str:
-    if not line[-1].isdigit():
+    if not line[-1:].isdigit():
         return line
     return _COUNTER.sub("", line) or line

@@ -21,6 +21,7 @@ class Layout:
     prose: tuple[int, int] = (0, 0)  # the best-scoring run of the whole page, before any header is known
     body_index: list[int] = field(default_factory=list)  # the body's lines (furniture inside dropped)
     squeezed_page: str | None = None  # the simplified page without spaces, for "printed again" lookups
+    first_content: int | None = None  # the first line after the navigation
     date_line: int | None = None
     date_hit: DateHit | None = None
     date_rule: str = ""
@@ -150,7 +151,7 @@ def _title_score(layout: Layout, i: int, ref: int, html_title: str | None) -> fl
     score -= 0.8 * between + (1.5 if i > ref else 0.0)
     if layout.prose[0] < i < layout.prose[1]:  # a line inside the page's prose: a subheading
         score -= 3
-    if all(layout.infos[j].cls == BAD or layout.infos[j].score <= -1.2 for j in range(i)):
+    if i <= _first_content_line(layout):
         score += 1  # the first line after the navigation
     if han <= 4:
         score -= 1
@@ -170,6 +171,14 @@ _HAN_RE = re.compile(r"[\u4e00-\u9fff]")
 _NUMBERED = re.compile(r"[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、．]\D")
 _GLUE = re.compile(r"\s{2,}|\u3000|[|｜>＞»›：:]|\t")
 _CELLS = re.compile(r"\S(?:\s{2,}|\u3000)\S.*\S(?:\s{2,}|\u3000)\S")  # cells of a menu or table row
+def _first_content_line(layout: Layout) -> int:
+    """The first line that is neither furniture nor a navigation item."""
+    if layout.first_content is None:
+        layout.first_content = next((j for j, info in enumerate(layout.infos)
+                                     if not (info.cls == BAD or info.score <= -1.2)), len(layout.infos))
+    return layout.first_content
+
+
 def _printed_again(layout: Layout, squeezed: str, key: str) -> bool:
     """Does another line of the page (a breadcrumb, a tab title, a longer line) hold this text?"""
     page = layout.squeezed_page
@@ -278,7 +287,9 @@ def clean_title(title: str, lines: list[str], html_title: str | None = None) -> 
         cleaned = parts[-1]
     cleaned = _TITLE_LABEL.sub("", cleaned).strip() or cleaned
     squeezed = cleaned.replace(" ", "").replace("\u3000", "")
-    witnesses = {_CRUMB_SEP.split(line)[-1].strip() for line in lines if line != title}
+    tail = squeezed[-4:]  # a witness ends as the headline does
+    witnesses = {_CRUMB_SEP.split(line)[-1].strip() for line in lines
+                 if line != title and tail in line.replace(" ", "").replace("\u3000", "")}
     if html_title:
         witnesses.update(part.strip() for part in re.split(r"[_|]|\s-\s", html_title))
     best = None
