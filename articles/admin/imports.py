@@ -1,26 +1,32 @@
-"""Import batches: upload files or a zip, preview the dry run, confirm, follow the background import."""
+"""Import batches: upload files or a zip, follow the background preview, confirm, follow the background import."""
 from __future__ import annotations
 
-import shutil
-import uuid
-from pathlib import Path
-
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from articles.models import ImportBatch, ImportRecord, Status
+from articles.models import ImportBatch, ImportRecord, PreviewRow, Status, UploadPreview
 from articles.services.articles import articles_reprocess
-from articles.services.imports import ingest_paths
+from articles.services.uploads import UploadNames, upload_create, upload_discard
 from articles.services.workflow import can_set_status
 
-PREVIEW_LIMIT = 50
+PREVIEW_PER_PAGE = 100
+RESULT_LABELS = dict(ImportRecord.Result.choices)
+ORIGIN_LABELS = {"command": "命令行", "upload": "上传", "admin": "后台", "task": "后台任务"}
+COUNT_ORDER = [*ImportRecord.Result.values, "skipped"]
+COUNT_LABELS = {**RESULT_LABELS, "skipped": "跳过的非页面文件"}
+
+
+def counts_text(counts: dict) -> str:
+    """{"new": 3, "error": 1} as 新建 3，错误 1 (known results first, in their usual order)."""
+    keys = [k for k in COUNT_ORDER if counts.get(k)] + sorted(k for k in counts if k not in COUNT_ORDER and counts[k])
+    return "，".join(f"{COUNT_LABELS.get(k, k)} {counts[k]}" for k in keys) or "—"
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -30,6 +36,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 class MultipleFileField(forms.FileField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".txt,.html,.htm,.zip"}))
+        kwargs.setdefault("allow_empty_file", True)  # an empty file is one row of the preview, not a refusal
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
@@ -60,7 +67,7 @@ reprocess_selected.allowed_permissions = ("change",)
 
 class ImportRecordInline(admin.TabularInline):
     model = ImportRecord
-    fields = ("file_name", "status", "article_link", "error")
+    fields = ("file_label", "result_label", "article_link", "reason")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -68,6 +75,24 @@ class ImportRecordInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    def get_formset(self, request, obj=None, **kwargs):
+        self._names = UploadNames.for_batch(obj) if obj is not None else None
+        return super().get_formset(request, obj, **kwargs)
+
+    @admin.display(description="文件")
+    def file_label(self, record):
+        return self._names.display(record.file_name) if self._names else record.file_name
+
+    @admin.display(description="结果")
+    def result_label(self, record):
+        return record.get_status_display()
+
+    @admin.display(description="原因")
+    def reason(self, record):
+        if not record.error:
+            return "—"
+        return self._names.text(record.error, record.file_name) if self._names else record.error
 
     @admin.display(description="文章")
     def article_link(self, record):
@@ -82,11 +107,11 @@ class ImportRecordInline(admin.TabularInline):
 
 @admin.register(ImportBatch)
 class ImportBatchAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "created_at", "created_by", "origin", "state", "progress", "counts")
+    list_display = ("__str__", "created_at", "created_by_name", "origin_label", "state", "progress", "counts_label")
     list_filter = ("state", "origin")
-    readonly_fields = ("created_at", "finished_at", "created_by", "origin", "state", "total", "processed", "counts",
-                       "options", "error", "articles_link")
-    exclude = ("upload",)
+    fields = ("created_at", "finished_at", "created_by_name", "origin_label", "state", "progress", "counts_label",
+              "options_label", "error_label", "articles_link")
+    readonly_fields = fields
     inlines = [ImportRecordInline]
     change_form_template = "admin/articles/importbatch/change_form.html"
     change_list_template = "admin/articles/importbatch/change_list.html"
@@ -97,9 +122,33 @@ class ImportBatchAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    @admin.display(description="创建人")
+    def created_by_name(self, batch):
+        return batch.created_by.get_username() if batch.created_by_id else "—"
+
+    @admin.display(description="来源")
+    def origin_label(self, batch):
+        return ORIGIN_LABELS.get(batch.origin, batch.origin)
+
     @admin.display(description="进度")
     def progress(self, batch):
         return f"{batch.processed}/{batch.total}"
+
+    @admin.display(description="统计")
+    def counts_label(self, batch):
+        return counts_text(batch.counts or {})
+
+    @admin.display(description="选项")
+    def options_label(self, batch):
+        options = batch.options or {}
+        status = options.get("status")
+        parts = [f"新文章状态：{Status(status).label if status in Status.values else '草稿'}",
+                 f"来源：{options.get('source') or '按页面识别'}"]
+        return "；".join(parts)
+
+    @admin.display(description="错误")
+    def error_label(self, batch):
+        return UploadNames.for_batch(batch).text(batch.error) if batch.error else "—"
 
     @admin.display(description="导入的文章")
     def articles_link(self, batch):
@@ -116,48 +165,69 @@ class ImportBatchAdmin(admin.ModelAdmin):
         if not request.user.has_perm("articles.add_importbatch"):
             raise PermissionDenied
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        batch = ImportBatch.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
+        waiting = batch is not None and batch.state == ImportBatch.State.PENDING
+        confirmed = waiting and bool(batch.options.get("confirmed"))
+        preview = UploadPreview.objects.filter(batch=batch).first() if waiting and not confirmed else None
+        extra_context = {**(extra_context or {}), "preview": preview, "refresh": confirmed}
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def upload_view(self, request):
         self._check(request)
         form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
         context = {**self.admin_site.each_context(request), "opts": self.model._meta, "title": "上传导入", "form": form}
         if request.method == "POST" and form.is_valid():
-            batch = ImportBatch.objects.create(origin="upload", created_by=request.user, options={
-                "status": form.cleaned_data["status"], "source": form.cleaned_data["source"].strip()})
-            folder = Path(settings.MEDIA_ROOT) / "imports" / f"{batch.pk}-{uuid.uuid4().hex[:8]}"
-            folder.mkdir(parents=True)
-            for upload in form.cleaned_data["files"]:
-                name = Path(upload.name).name or "upload.txt"
-                with (folder / name).open("wb") as fh:
-                    for chunk in upload.chunks():
-                        fh.write(chunk)
-            batch.options = {**batch.options, "folder": str(folder)}
-            batch.save(update_fields=["options"])
+            from articles.tasks_uploads import preview_upload
+
+            batch = upload_create(user=request.user, files=form.cleaned_data["files"],
+                                  status=form.cleaned_data["status"], source=form.cleaned_data["source"])
+            preview_upload.enqueue(batch.pk)  # parsing happens in the worker, never in this request
             return HttpResponseRedirect(reverse("admin:articles_importbatch_confirm", args=[batch.pk]))
         return TemplateResponse(request, "admin/articles/import_upload.html", context)
 
     def confirm_view(self, request, pk):
         self._check(request)
         batch = get_object_or_404(ImportBatch, pk=pk, created_by=request.user)
-        if batch.state != ImportBatch.State.PENDING:
+        if batch.state != ImportBatch.State.PENDING or batch.options.get("confirmed"):
             return HttpResponseRedirect(reverse("admin:articles_importbatch_change", args=[batch.pk]))
+        preview = UploadPreview.objects.filter(batch=batch).first()
         if request.method == "POST":
             if "cancel" in request.POST:
-                shutil.rmtree(batch.options.get("folder", ""), ignore_errors=True)
-                batch.delete()
-                self.message_user(request, "已取消导入。")
+                upload_discard(batch=batch)
+                self.message_user(request, "已取消导入，上传的文件已删除。")
                 return HttpResponseRedirect(reverse("admin:articles_importbatch_changelist"))
-            from articles.tasks import import_batch
+            if preview is None or preview.state != UploadPreview.State.DONE:
+                self.message_user(request, "预览尚未完成，完成后才能确认导入。", messages.WARNING)
+                return HttpResponseRedirect(request.path)
+            from articles.tasks_uploads import import_upload
 
-            import_batch.enqueue(batch.pk)
+            batch.options = {**batch.options, "confirmed": True}  # no longer an abandoned upload
+            batch.save(update_fields=["options"])
+            import_upload.enqueue(batch.pk)
             self.message_user(request, "导入已开始，在后台进行。", messages.SUCCESS)
             return HttpResponseRedirect(reverse("admin:articles_importbatch_change", args=[batch.pk]))
-        outcomes = []
-        summary = ingest_paths(paths=[batch.options["folder"]], status=batch.options["status"], dry_run=True,
-                               user=request.user, on_file=outcomes.append)
         context = {
             **self.admin_site.each_context(request), "opts": self.model._meta, "title": "导入预览",
-            "batch": batch, "summary": summary, "counts": sorted(summary.counts.items()),
-            "outcomes": outcomes[:PREVIEW_LIMIT],
-            "more": max(0, len(outcomes) - PREVIEW_LIMIT), "status_label": Status(batch.options["status"]).label,
+            "batch": batch, "preview": preview, "status_label": Status(batch.options["status"]).label,
+            "source": batch.options.get("source") or "",
         }
+        if preview is not None and preview.state == UploadPreview.State.DONE:
+            context.update(self._preview_rows(request, batch, preview))
+        elif preview is not None:
+            context["counts"] = counts_text(preview.counts)
         return TemplateResponse(request, "admin/articles/import_preview.html", context)
+
+    def _preview_rows(self, request, batch, preview) -> dict:
+        """One page of the preview's rows, all or those of one result (?result=error)."""
+        result = request.GET.get("result")
+        rows = PreviewRow.objects.filter(batch=batch)
+        if result in RESULT_LABELS:
+            rows = rows.filter(result=result)
+        else:
+            result = ""
+        page = Paginator(rows.order_by("position"), PREVIEW_PER_PAGE).get_page(request.GET.get("page"))
+        filters = [("", f"全部 {preview.processed}", result == "")] + [
+            (key, f"{label} {preview.counts[key]}", result == key)
+            for key, label in RESULT_LABELS.items() if preview.counts.get(key)]
+        return {"page": page, "result": result, "filters": filters, "counts": counts_text(preview.counts)}
