@@ -1,6 +1,8 @@
 """Import batches: upload files or a zip, follow the background preview, confirm, follow the background import."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -16,7 +18,7 @@ from articles.services.articles import articles_reprocess
 from articles.services.uploads import UploadNames, upload_create, upload_discard
 from articles.services.workflow import can_set_status
 
-PREVIEW_PER_PAGE = 100
+ROWS_PER_PAGE = 100
 RESULT_LABELS = dict(ImportRecord.Result.choices)
 ORIGIN_LABELS = {"command": "命令行", "upload": "上传", "admin": "后台", "task": "后台任务"}
 COUNT_ORDER = [*ImportRecord.Result.values, "skipped"]
@@ -65,44 +67,25 @@ reprocess_selected.short_description = "重新抽取所选文章"
 reprocess_selected.allowed_permissions = ("change",)
 
 
-class ImportRecordInline(admin.TabularInline):
-    model = ImportRecord
-    fields = ("file_label", "result_label", "article_link", "reason")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = False
+@dataclass
+class RecordRow:
+    """One ledger row as an editor sees it: the file's own name, the result in Chinese, the reason."""
 
-    def has_add_permission(self, request, obj=None):
-        return False
+    position: int
+    file: str
+    result: str
+    reason: str
+    article: object
 
-    def get_formset(self, request, obj=None, **kwargs):
-        self._names = UploadNames.for_batch(obj) if obj is not None else None
-        return super().get_formset(request, obj, **kwargs)
 
-    @admin.display(description="文件")
-    def file_label(self, record):
-        return self._names.display(record.file_name) if self._names else record.file_name
+def _filters(counts: dict, current: str, total: int) -> list[tuple[str, str, bool]]:
+    return [("", f"全部 {total}", current == "")] + [
+        (key, f"{label} {counts[key]}", current == key) for key, label in RESULT_LABELS.items() if counts.get(key)]
 
-    @admin.display(description="结果")
-    def result_label(self, record):
-        return record.get_status_display()
 
-    @admin.display(description="原因")
-    def reason(self, record):
-        if not record.error:
-            return "—"
-        return self._names.text(record.error, record.file_name) if self._names else record.error
-
-    @admin.display(description="文章")
-    def article_link(self, record):
-        if not record.article_id:
-            return "—"
-        url = reverse("admin:articles_article_change", args=[record.article_id])
-        return format_html('<a href="{}">{}</a>', url, record.article or record.article_id)
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("article")
+def _result_param(request) -> str:
+    result = request.GET.get("result", "")
+    return result if result in RESULT_LABELS else ""
 
 
 @admin.register(ImportBatch)
@@ -112,7 +95,6 @@ class ImportBatchAdmin(admin.ModelAdmin):
     fields = ("created_at", "finished_at", "created_by_name", "origin_label", "state", "progress", "counts_label",
               "options_label", "error_label", "articles_link")
     readonly_fields = fields
-    inlines = [ImportRecordInline]
     change_form_template = "admin/articles/importbatch/change_form.html"
     change_list_template = "admin/articles/importbatch/change_list.html"
 
@@ -171,6 +153,8 @@ class ImportBatchAdmin(admin.ModelAdmin):
         confirmed = waiting and bool(batch.options.get("confirmed"))
         preview = UploadPreview.objects.filter(batch=batch).first() if waiting and not confirmed else None
         extra_context = {**(extra_context or {}), "preview": preview, "refresh": confirmed}
+        if batch is not None:
+            extra_context.update(self._record_rows(request, batch))
         return super().change_view(request, object_id, form_url, extra_context)
 
     def upload_view(self, request):
@@ -220,14 +204,26 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
     def _preview_rows(self, request, batch, preview) -> dict:
         """One page of the preview's rows, all or those of one result (?result=error)."""
-        result = request.GET.get("result")
+        result = _result_param(request)
         rows = PreviewRow.objects.filter(batch=batch)
-        if result in RESULT_LABELS:
+        if result:
             rows = rows.filter(result=result)
-        else:
-            result = ""
-        page = Paginator(rows.order_by("position"), PREVIEW_PER_PAGE).get_page(request.GET.get("page"))
-        filters = [("", f"全部 {preview.processed}", result == "")] + [
-            (key, f"{label} {preview.counts[key]}", result == key)
-            for key, label in RESULT_LABELS.items() if preview.counts.get(key)]
-        return {"page": page, "result": result, "filters": filters, "counts": counts_text(preview.counts)}
+        page = Paginator(rows.order_by("position"), ROWS_PER_PAGE).get_page(request.GET.get("page"))
+        return {"page": page, "result": result, "filters": _filters(preview.counts, result, preview.processed),
+                "counts": counts_text(preview.counts)}
+
+    def _record_rows(self, request, batch) -> dict:
+        """One page of the batch's ledger (ImportRecord), with names and reasons an editor may see."""
+        result = _result_param(request)
+        records = batch.records.select_related("article").order_by("id")
+        if result:
+            records = records.filter(status=result)
+        page = Paginator(records, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+        names = UploadNames.for_batch(batch)
+        start = page.start_index() if page.paginator.count else 0
+        page.object_list = [
+            RecordRow(start + i, names.display(r.file_name), r.get_status_display(),
+                      names.text(r.error, r.file_name) if r.error else "", r.article)
+            for i, r in enumerate(page.object_list)]
+        counts = {k: v for k, v in (batch.counts or {}).items() if k in RESULT_LABELS}
+        return {"records": page, "result": result, "filters": _filters(counts, result, sum(counts.values()))}

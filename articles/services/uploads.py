@@ -238,8 +238,8 @@ def uploads_cleanup(*, hours: float | None = None, now=None) -> tuple[int, int]:
     """
     hours = settings.GAOKU_UPLOAD_ABANDON_HOURS if hours is None else hours
     cutoff = (now or timezone.now()) - timedelta(hours=hours)
-    abandoned = list(ImportBatch.objects.filter(origin="upload", state=ImportBatch.State.PENDING,
-                                                created_at__lt=cutoff).exclude(options__confirmed=True))
+    pending = ImportBatch.objects.filter(origin="upload", state=ImportBatch.State.PENDING, created_at__lt=cutoff)
+    abandoned = [b for b in pending if not b.options.get("confirmed")]  # confirmed ones wait for the worker
     for batch in abandoned:
         upload_discard(batch=batch)
     stored = UploadedFile.objects.exclude(file="").values("batch_id")

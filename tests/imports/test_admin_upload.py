@@ -5,7 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from articles.models import Article, ImportBatch, Status
+from articles.models import Article, ImportBatch, PreviewRow, Status, UploadPreview
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +75,142 @@ def test_reprocess_keeps_fields_an_editor_changed(pages):
     article.refresh_from_db()
     assert seen == 5 and changed == 1
     assert article.title == "编辑改过的标题" and article.views is None
+
+
+# ---- uploads of any size: files through the storage, a background preview, rows for bad files
+
+
+def _page_zip(entries: dict[str, bytes], name="pages.zip") -> SimpleUploadedFile:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for entry, data in entries.items():
+            zf.writestr(entry, data)
+    return SimpleUploadedFile(name, buf.getvalue(), content_type="application/zip")
+
+
+def _repost(text: str) -> bytes:
+    """The same article as another site shows it: other boilerplate, Traditional script."""
+    from articles.ingest.script import to_traditional
+
+    return ("首頁 | 新聞 | 評論\n" + to_traditional(text.split("(责编", 1)[0]) + "\n相關閱讀\n版權所有 某某網").encode()
+
+
+def _mixed_upload(pages):
+    """Good pages, an empty file, a binary file, the same bytes twice, a repost, and two files called a.txt."""
+    first = (pages / "001_72962b98874534b5.txt").read_bytes()
+    second = (pages / "002_3d63953e7ebce92d.txt").read_bytes()
+    archive = _page_zip({
+        "pages/good.txt": first,
+        "pages/empty.txt": b"",
+        "pages/binary.txt": bytes(range(256)) * 8,
+        "pages/copy-of-good.txt": first,
+        "pages/repost.txt": _repost(first.decode()),
+    })
+    same_name_1 = SimpleUploadedFile("a.txt", second)
+    same_name_2 = SimpleUploadedFile("a.txt", (pages / "004_834f884de4a1454c.txt").read_bytes())
+    picture = SimpleUploadedFile("photo.jpg", b"\xff\xd8\xff\xe0" + bytes(range(256)) * 4)
+    return [archive, same_name_1, same_name_2, picture]
+
+
+def _rows(batch):
+    return {row.file_name: row for row in PreviewRow.objects.filter(batch=batch)}
+
+
+def test_bad_files_are_rows_of_the_preview_and_duplicates_within_the_upload_are_found(client, reviewer, pages, settings):
+    client.force_login(reviewer)
+    response = client.post(reverse("admin:articles_importbatch_upload"),
+                           {"files": _mixed_upload(pages), "status": Status.PUBLISHED})
+    assert response.status_code == 302  # one empty or binary file does not refuse the upload
+    batch = ImportBatch.objects.get()
+    rows = _rows(batch)
+    assert set(rows) == {"pages.zip/pages/good.txt", "pages.zip/pages/empty.txt", "pages.zip/pages/binary.txt",
+                         "pages.zip/pages/copy-of-good.txt", "pages.zip/pages/repost.txt", "a.txt", "photo.jpg"}
+    assert rows["pages.zip/pages/good.txt"].result == "new"
+    assert rows["pages.zip/pages/empty.txt"].result == "error" and rows["pages.zip/pages/empty.txt"].reason == "empty file"
+    assert rows["pages.zip/pages/binary.txt"].result == "error" and "binary" in rows["pages.zip/pages/binary.txt"].reason
+    assert rows["photo.jpg"].result == "error" and "binary" in rows["photo.jpg"].reason
+    copy, repost = rows["pages.zip/pages/copy-of-good.txt"], rows["pages.zip/pages/repost.txt"]
+    assert (copy.result, copy.same_as) == ("unchanged", "pages.zip/pages/good.txt")
+    assert (repost.result, repost.same_as) == ("duplicate", "pages.zip/pages/good.txt")
+    # Two files called a.txt: both kept, both shown under the editor's name.
+    both = PreviewRow.objects.filter(batch=batch, file_name="a.txt")
+    assert both.count() == 2 and all(r.result == "new" and r.title for r in both)
+    assert len({r.title for r in both}) == 2 and len({r.sha256 for r in both}) == 2
+    assert batch.uploaded_files.count() == 4 and len({f.file.name for f in batch.uploaded_files.all()}) == 4
+
+    html = client.get(response.url).content.decode()
+    for label in ("新建", "未变", "重复", "错误", "本次上传的 pages.zip/pages/good.txt", "empty file"):
+        assert label in html
+    assert str(settings.MEDIA_ROOT) not in html and "None" not in html and "imports/" not in html
+
+    done = client.post(response.url, {"confirm": "1"})
+    batch.refresh_from_db()
+    preview_counts = {"new": 3, "unchanged": 1, "duplicate": 1, "error": 3}
+    assert batch.state == ImportBatch.State.DONE
+    assert {k: v for k, v in batch.counts.items() if v and k != "skipped"} == preview_counts  # the preview said so
+    page = client.get(done.url).content.decode()
+    assert "pages.zip/pages/binary.txt" in page and "a.txt" in page and "新建 3" in page and "错误" in page
+    assert str(settings.MEDIA_ROOT) not in page and "None" not in page and "imports/" not in page
+    # The batch is done: its files are gone from the storage, their names stay for the batch page.
+    assert not any((settings.MEDIA_ROOT / "imports").rglob("*.*"))
+    assert sorted(batch.uploaded_files.values_list("name", flat=True)) == ["a.txt", "a.txt", "pages.zip", "photo.jpg"]
+    assert not PreviewRow.objects.filter(batch=batch).exists()
+
+
+def test_cancel_and_abandoned_uploads_delete_their_files(client, editor, pages, settings):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    client.force_login(editor)
+    for _ in range(2):
+        client.post(reverse("admin:articles_importbatch_upload"),
+                    {"files": [SimpleUploadedFile("a.txt", (pages / "003_2871c8c39e5b1104.txt").read_bytes())],
+                     "status": Status.DRAFT})
+    kept, old = ImportBatch.objects.order_by("pk")
+    folder = settings.MEDIA_ROOT / "imports"
+    assert len(list(folder.rglob("*.txt"))) == 2
+    ImportBatch.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(hours=25))
+    out = io.StringIO()
+    call_command("cleanup_uploads", stdout=out)
+    assert "1 abandoned upload(s) deleted" in out.getvalue()
+    assert list(ImportBatch.objects.all()) == [kept] and len(list(folder.rglob("*.txt"))) == 1
+    client.post(reverse("admin:articles_importbatch_confirm", args=[kept.pk]), {"cancel": "1"})
+    assert not ImportBatch.objects.exists() and not list(folder.rglob("*.txt"))
+
+
+def _many_pages(pages, count: int) -> dict[str, bytes]:
+    texts = [p.read_text(encoding="utf-8") for p in sorted(pages.glob("*.txt"))]
+    return {f"pages/{i:05d}.txt": (texts[i % len(texts)] + f"\n第{i}号样稿。").encode() for i in range(count)}
+
+
+def test_a_big_upload_is_previewed_by_the_worker_not_in_the_request(client, reviewer, pages, settings):
+    """With the database task backend nothing runs in the request: the page shows progress until a worker parses."""
+    import time
+
+    from django.core.management import call_command
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "ENQUEUE_ON_COMMIT": False}}
+    client.force_login(reviewer)
+    archive = _page_zip(_many_pages(pages, 300))
+    started = time.monotonic()
+    response = client.post(reverse("admin:articles_importbatch_upload"), {"files": [archive], "status": Status.DRAFT})
+    upload_seconds = time.monotonic() - started
+    batch = ImportBatch.objects.get()
+    assert response.status_code == 302 and upload_seconds < 3
+    assert not PreviewRow.objects.exists() and batch.preview.state == UploadPreview.State.QUEUED
+    waiting = client.get(response.url).content.decode()
+    assert "排队中" in waiting and 'http-equiv="refresh"' in waiting and "确认导入" not in waiting
+    assert client.post(response.url, {"confirm": "1"}).status_code == 302  # too early: nothing is imported
+    assert not batch.records.exists() and Article.objects.count() == 0
+
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    batch.preview.refresh_from_db()
+    assert (batch.preview.state, batch.preview.processed, batch.preview.total) == ("done", 300, 300)
+    started = time.monotonic()
+    html = client.get(response.url).content.decode()
+    assert time.monotonic() - started < 2
+    assert "共 300 个文件" in html and "第 1/3 页" in html and "确认导入" in html
+    errors = client.get(response.url + "?result=error").content.decode()
+    assert "没有文件" in errors
