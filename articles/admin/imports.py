@@ -18,6 +18,8 @@ from articles.services.articles import articles_reprocess
 from articles.services.uploads import UploadNames, upload_create, upload_discard
 from articles.services.workflow import can_set_status
 
+from .reasons import reason_label, warnings_label
+
 ROWS_PER_PAGE = 100
 RESULT_LABELS = dict(ImportRecord.Result.choices)
 ORIGIN_LABELS = {"command": "命令行", "upload": "上传", "admin": "后台", "task": "后台任务"}
@@ -88,10 +90,22 @@ def _result_param(request) -> str:
     return result if result in RESULT_LABELS else ""
 
 
+class OriginFilter(admin.SimpleListFilter):
+    title = "来源"
+    parameter_name = "origin"
+
+    def lookups(self, request, model_admin):
+        origins = ImportBatch.objects.order_by("origin").values_list("origin", flat=True).distinct()
+        return [(origin, ORIGIN_LABELS.get(origin, origin)) for origin in origins]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(origin=self.value()) if self.value() else queryset
+
+
 @admin.register(ImportBatch)
 class ImportBatchAdmin(admin.ModelAdmin):
     list_display = ("__str__", "created_at", "created_by_name", "origin_label", "state", "progress", "counts_label")
-    list_filter = ("state", "origin")
+    list_filter = ("state", OriginFilter)
     fields = ("created_at", "finished_at", "created_by_name", "origin_label", "state", "progress", "counts_label",
               "options_label", "error_label", "articles_link")
     readonly_fields = fields
@@ -209,6 +223,9 @@ class ImportBatchAdmin(admin.ModelAdmin):
         if result:
             rows = rows.filter(result=result)
         page = Paginator(rows.order_by("position"), ROWS_PER_PAGE).get_page(request.GET.get("page"))
+        page.object_list = list(page.object_list)
+        for row in page.object_list:
+            row.reason_text, row.warnings_text = reason_label(row.reason), warnings_label(row.warnings)
         return {"page": page, "result": result, "filters": _filters(preview.counts, result, preview.processed),
                 "counts": counts_text(preview.counts)}
 
@@ -223,7 +240,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
         start = page.start_index() if page.paginator.count else 0
         page.object_list = [
             RecordRow(start + i, names.display(r.file_name), r.get_status_display(),
-                      names.text(r.error, r.file_name) if r.error else "", r.article)
+                      reason_label(names.text(r.error, r.file_name)) if r.error else "", r.article)
             for i, r in enumerate(page.object_list)]
         counts = {k: v for k, v in (batch.counts or {}).items() if k in RESULT_LABELS}
         return {"records": page, "result": result, "filters": _filters(counts, result, sum(counts.values()))}

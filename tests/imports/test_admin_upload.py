@@ -139,7 +139,7 @@ def test_bad_files_are_rows_of_the_preview_and_duplicates_within_the_upload_are_
     assert batch.uploaded_files.count() == 4 and len({f.file.name for f in batch.uploaded_files.all()}) == 4
 
     html = client.get(response.url).content.decode()
-    for label in ("新建", "未变", "重复", "错误", "本次上传的 pages.zip/pages/good.txt", "empty file"):
+    for label in ("新建", "未变", "重复", "错误", "本次上传的 pages.zip/pages/good.txt", "空文件", "二进制数据"):
         assert label in html
     assert str(settings.MEDIA_ROOT) not in html and "None" not in html and "imports/" not in html
 
@@ -149,7 +149,7 @@ def test_bad_files_are_rows_of_the_preview_and_duplicates_within_the_upload_are_
     assert batch.state == ImportBatch.State.DONE
     assert {k: v for k, v in batch.counts.items() if v and k != "skipped"} == preview_counts  # the preview said so
     page = client.get(done.url).content.decode()
-    assert "pages.zip/pages/binary.txt" in page and "a.txt" in page and "新建 3" in page and "错误" in page
+    assert "pages.zip/pages/binary.txt" in page and "a.txt" in page and "新建 3" in page and "空文件" in page
     assert str(settings.MEDIA_ROOT) not in page and "None" not in page and "imports/" not in page
     # The batch is done: its files are gone from the storage, their names stay for the batch page.
     assert not any((settings.MEDIA_ROOT / "imports").rglob("*.*"))
