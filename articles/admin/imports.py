@@ -22,7 +22,7 @@ from .reasons import reason_label, warnings_label
 
 ROWS_PER_PAGE = 100
 RESULT_LABELS = dict(ImportRecord.Result.choices)
-ORIGIN_LABELS = {"command": "命令行", "upload": "上传", "admin": "后台", "task": "后台任务"}
+ORIGIN_LABELS = {"command": "命令行", "upload": "上传"}
 COUNT_ORDER = [*ImportRecord.Result.values, "skipped"]
 COUNT_LABELS = {**RESULT_LABELS, "skipped": "跳过的非页面文件"}
 
@@ -106,6 +106,7 @@ class OriginFilter(admin.SimpleListFilter):
 class ImportBatchAdmin(admin.ModelAdmin):
     list_display = ("__str__", "created_at", "created_by_name", "origin_label", "state", "progress", "counts_label")
     list_filter = ("state", OriginFilter)
+    list_select_related = ("created_by",)
     fields = ("created_at", "finished_at", "created_by_name", "origin_label", "state", "progress", "counts_label",
               "options_label", "error_label", "articles_link")
     readonly_fields = fields
