@@ -189,6 +189,9 @@ def main():
                 print(f"confirm request: {seconds:.2f} s (HTTP {status})")
                 polls, import_seconds = follow(browser, batch_page, r"已处理 \d+/\d+", "查看本批次导入的文章", args.limit)
                 print(f"import done in {import_seconds:.1f} s; " + figures("batch page polls", polls))
+                _, _, page, _ = browser.request(batch_page)
+                counts = re.search(r'<p class="result-filters">(.*?)</p>', page, re.S)
+                print("the batch page says: " + (re.sub(r"<[^>]+>", "", counts.group(1)) if counts else "?"))
                 left = [p for p in (tmp / "media").rglob("*") if p.is_file()]
                 print(f"uploaded files left in the storage after the import: {len(left)}")
             else:
