@@ -15,7 +15,7 @@ from django.utils.html import format_html
 
 from articles.models import ImportBatch, ImportRecord, PreviewRow, Status, UploadPreview
 from articles.services.articles import articles_reprocess
-from articles.services.uploads import UploadNames, upload_create, upload_discard
+from articles.services.uploads import UploadNames, upload_create, upload_discard, upload_files_delete
 from articles.services.workflow import can_set_status
 
 from .reasons import reason_label, warnings_label
@@ -118,6 +118,15 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def delete_model(self, request, obj):
+        upload_files_delete(batch=obj)  # the storage does not follow a deleted row
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for batch in queryset:
+            upload_files_delete(batch=batch)
+        super().delete_queryset(request, queryset)
 
     @admin.display(description="创建人")
     def created_by_name(self, batch):
@@ -233,7 +242,8 @@ class ImportBatchAdmin(admin.ModelAdmin):
     def _record_rows(self, request, batch) -> dict:
         """One page of the batch's ledger (ImportRecord), with names and reasons an editor may see."""
         result = _result_param(request)
-        records = batch.records.select_related("article").order_by("id")
+        # Stored names keep the upload's order (00001.zip/..., 00002.txt) as paths keep a folder's.
+        records = batch.records.select_related("article").order_by("file_name", "id")
         if result:
             records = records.filter(status=result)
         page = Paginator(records, ROWS_PER_PAGE).get_page(request.GET.get("page"))

@@ -216,3 +216,15 @@ def test_a_big_upload_is_previewed_by_the_worker_not_in_the_request(client, revi
     assert "共 300 个文件" in html and "第 1/3 页" in html and "确认导入" in html
     errors = client.get(response.url + "?result=error").content.decode()
     assert "没有文件" in errors
+
+
+def test_deleting_a_batch_in_the_admin_deletes_its_files(client, superuser, pages, settings):
+    client.force_login(superuser)
+    client.post(reverse("admin:articles_importbatch_upload"),
+                {"files": [SimpleUploadedFile("a.txt", (pages / "003_2871c8c39e5b1104.txt").read_bytes())],
+                 "status": Status.DRAFT})
+    batch = ImportBatch.objects.get()
+    assert list((settings.MEDIA_ROOT / "imports").rglob("*.txt"))
+    response = client.post(reverse("admin:articles_importbatch_delete", args=[batch.pk]), {"post": "yes"})
+    assert response.status_code == 302 and not ImportBatch.objects.exists()
+    assert not list((settings.MEDIA_ROOT / "imports").rglob("*.txt"))
