@@ -205,6 +205,13 @@ class ImportBatchAdmin(admin.ModelAdmin):
                 upload_discard(batch=batch)
                 self.message_user(request, "已取消导入，上传的文件已删除。")
                 return HttpResponseRedirect(reverse("admin:articles_importbatch_changelist"))
+            if "restart" in request.POST and preview is not None and (preview.stalled or preview.state == UploadPreview.State.FAILED):
+                from articles.tasks_uploads import preview_upload
+
+                UploadPreview.objects.filter(pk=preview.pk).update(state=UploadPreview.State.QUEUED, processed=0,
+                                                                   counts={}, error="")
+                preview_upload.enqueue(batch.pk)
+                return HttpResponseRedirect(request.path)
             if preview is None or preview.state != UploadPreview.State.DONE:
                 self.message_user(request, "预览尚未完成，完成后才能确认导入。", messages.WARNING)
                 return HttpResponseRedirect(request.path)

@@ -1,5 +1,8 @@
 """What an editor uploaded for an import batch: the stored files and the background preview of them."""
+from datetime import timedelta
+
 from django.db import models
+from django.utils import timezone
 
 from .imports import ImportBatch, ImportRecord
 
@@ -52,8 +55,16 @@ class UploadPreview(models.Model):
         verbose_name = "上传预览"
         verbose_name_plural = "上传预览"
 
+    # A running preview reports at least every second; one silent this long lost its worker.
+    STALLED_AFTER = timedelta(minutes=5)
+
     def __str__(self):
         return f"预览 #{self.pk}（{self.get_state_display()} {self.processed}/{self.total}）"
+
+    @property
+    def stalled(self) -> bool:
+        waiting = self.state in (self.State.QUEUED, self.State.RUNNING)
+        return waiting and timezone.now() - self.updated_at > self.STALLED_AFTER
 
 
 class PreviewRow(models.Model):

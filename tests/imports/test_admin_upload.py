@@ -228,3 +228,23 @@ def test_deleting_a_batch_in_the_admin_deletes_its_files(client, superuser, page
     response = client.post(reverse("admin:articles_importbatch_delete", args=[batch.pk]), {"post": "yes"})
     assert response.status_code == 302 and not ImportBatch.objects.exists()
     assert not list((settings.MEDIA_ROOT / "imports").rglob("*.txt"))
+
+
+def test_a_preview_whose_worker_died_can_be_run_again(client, editor, pages):
+    from django.utils import timezone
+
+    client.force_login(editor)
+    response = client.post(reverse("admin:articles_importbatch_upload"),
+                           {"files": [SimpleUploadedFile("a.txt", (pages / "003_2871c8c39e5b1104.txt").read_bytes())],
+                            "status": Status.DRAFT})
+    batch = ImportBatch.objects.get()
+    # As a worker killed mid-preview leaves it: running, silent for longer than a preview ever is.
+    UploadPreview.objects.filter(pk=batch.pk).update(state=UploadPreview.State.RUNNING, processed=0,
+                                                     updated_at=timezone.now() - UploadPreview.STALLED_AFTER * 2)
+    PreviewRow.objects.filter(batch=batch).delete()
+    html = client.get(response.url).content.decode()
+    assert "后台任务可能已中断" in html and "重新预览" in html and "确认导入" not in html
+    client.post(response.url, {"restart": "1"})  # tests run tasks immediately
+    batch.preview.refresh_from_db()
+    assert batch.preview.state == UploadPreview.State.DONE and PreviewRow.objects.filter(batch=batch).count() == 1
+    assert "确认导入" in client.get(response.url).content.decode()
