@@ -187,7 +187,7 @@ def _many_pages(pages, count: int) -> dict[str, bytes]:
     return {f"pages/{i:05d}.txt": (texts[i % len(texts)] + f"\n第{i}号样稿。").encode() for i in range(count)}
 
 
-def test_a_big_upload_is_previewed_by_the_worker_not_in_the_request(client, reviewer, pages, settings):
+def test_a_big_upload_is_previewed_by_the_worker_not_in_the_request(client, reviewer, pages, settings, monkeypatch):
     """With the database task backend nothing runs in the request: the page shows progress until a worker parses."""
     import time
 
@@ -207,6 +207,8 @@ def test_a_big_upload_is_previewed_by_the_worker_not_in_the_request(client, revi
     assert client.post(response.url, {"confirm": "1"}).status_code == 302  # too early: nothing is imported
     assert not batch.records.exists() and Article.objects.count() == 0
 
+    # The real worker, run here: it must keep the test's connection (its transaction holds the batch).
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
     call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
     batch.preview.refresh_from_db()
     assert (batch.preview.state, batch.preview.processed, batch.preview.total) == ("done", 300, 300)
