@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -33,6 +34,9 @@ from .inputs import TEXT_SUFFIXES, ZIP_SUFFIX, gather
 
 logger = logging.getLogger(__name__)
 
+# What a text column cannot hold (PostgreSQL refuses NUL; UTF-8 has no lone surrogates). A page may
+# still carry them at preview time: the row shows the text without them rather than failing.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 FLUSH_ROWS = 200  # preview rows written (and progress reported) at least this often
 FLUSH_SECONDS = 1.0
 
@@ -148,16 +152,15 @@ def _row(batch: ImportBatch, position: int, outcome: FileOutcome, names: UploadN
     name = names.display(outcome.file)
     result, same_as = within.check(outcome, name)
     draft = outcome.draft
-    row = PreviewRow(batch=batch, position=position, file_name=name[:1000], result=result, same_as=same_as[:1000],
-                     reason=names.text(outcome.error or "", outcome.file), duplicate_of_id=outcome.duplicate_of_id)
+    texts = {"file_name": name, "same_as": same_as, "reason": names.text(outcome.error or "", outcome.file)}
+    row = PreviewRow(batch=batch, position=position, result=result, duplicate_of_id=outcome.duplicate_of_id)
     if draft is not None:
-        row.title = draft.title[:500]
-        row.published_at, row.date_only = draft.published_at, draft.date_only
-        row.source = (source_override or draft.source or "")[:200]
-        row.regions = "、".join(draft.regions)[:1000]
-        row.tags = "，".join(draft.tags)[:1000]
-        row.warnings = "；".join(draft.warnings)
-        row.sha256 = draft.sha256
+        texts.update(title=draft.title, source=source_override or draft.source or "", regions="、".join(draft.regions),
+                     tags="，".join(draft.tags), warnings="；".join(draft.warnings))
+        row.published_at, row.date_only, row.sha256 = draft.published_at, draft.date_only, draft.sha256
+    for field_name, text in texts.items():
+        limit = PreviewRow._meta.get_field(field_name).max_length
+        setattr(row, field_name, _UNSTORABLE.sub("", text)[:limit])
     return row
 
 

@@ -159,6 +159,17 @@ def test_bad_files_are_rows_of_the_preview_and_duplicates_within_the_upload_are_
     assert not PreviewRow.objects.filter(batch=batch).exists()
 
 
+def test_a_nul_in_a_page_does_not_fail_its_preview(client, editor, pages):
+    """A UTF-16 page may decode to a NUL, which PostgreSQL text cannot hold: the row shows the text without it."""
+    client.force_login(editor)
+    text = (pages / "000_ffd79dd5329f57fd.txt").read_text(encoding="utf-8").replace("以高质量", "以高\x00质量", 1)
+    response = client.post(reverse("admin:articles_importbatch_upload"),
+                           {"files": [SimpleUploadedFile("utf16.txt", text.encode("utf-16"))], "status": Status.DRAFT})
+    row = PreviewRow.objects.get()
+    assert row.result == "new" and row.title == "以高质量党建促进高质量发展"
+    assert "以高质量党建促进高质量发展" in client.get(response.url).content.decode()
+
+
 def test_cancel_and_abandoned_uploads_delete_their_files(client, editor, pages, settings):
     from datetime import timedelta
 
