@@ -135,16 +135,18 @@ class _WithinUpload:
         first = self.by_sha.setdefault(draft.sha256, name)
         if first != name:
             return "unchanged", first  # the importer skips bytes it has already written
-        if outcome.status != "new":
+        if outcome.status not in ("new", "duplicate"):
             return outcome.status, ""
         keys = list(enumerate(draft.fingerprint_bands))
-        for key in keys:
-            for fingerprint, other in self.buckets.get(key, ()):
-                if hamming(fingerprint, draft.fingerprint) <= self.limit:
-                    return "duplicate", other
+        status, other = outcome.status, ""
+        if status == "new":
+            near = (o for key in keys for fp, o in self.buckets.get(key, ()) if hamming(fp, draft.fingerprint) <= self.limit)
+            other = next(near, "")
+            status = "duplicate" if other else "new"
+        # A repost is compared with later files too, as the importer compares them with every article it wrote.
         for key in keys:
             self.buckets.setdefault(key, []).append((draft.fingerprint, name))
-        return "new", ""
+        return status, other
 
 
 def _row(batch: ImportBatch, position: int, outcome: FileOutcome, names: UploadNames, within: _WithinUpload,

@@ -261,3 +261,25 @@ def test_a_preview_whose_worker_died_can_be_run_again(client, editor, pages):
     batch.preview.refresh_from_db()
     assert batch.preview.state == UploadPreview.State.DONE and PreviewRow.objects.filter(batch=batch).count() == 1
     assert "确认导入" in client.get(response.url).content.decode()
+
+
+def test_files_of_one_upload_are_compared_as_the_importer_compares_them():
+    """C is near B, B near A, C not near A: the importer links C to what it wrote for B, so the preview does too."""
+    from types import SimpleNamespace
+
+    from articles.ingest.dedup import bands, hamming
+    from articles.services.imports import FileOutcome
+    from articles.services.uploads import _WithinUpload
+
+    a, b, c = 0, 0b111, 0b111111
+    assert hamming(a, b) == hamming(b, c) == 3 and hamming(a, c) == 6
+    within = _WithinUpload()
+
+    def outcome(name, fingerprint, sha):
+        draft = SimpleNamespace(sha256=sha, fingerprint=fingerprint, fingerprint_bands=bands(fingerprint))
+        return FileOutcome(name, "new", draft=draft)
+
+    assert within.check(outcome("a.txt", a, "1"), "a.txt") == ("new", "")
+    assert within.check(outcome("b.txt", b, "2"), "b.txt") == ("duplicate", "a.txt")
+    assert within.check(outcome("c.txt", c, "3"), "c.txt") == ("duplicate", "b.txt")
+    assert within.check(outcome("again.txt", a, "1"), "again.txt") == ("unchanged", "a.txt")
