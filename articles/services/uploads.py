@@ -112,6 +112,18 @@ class UploadNames:
         return _outside_media(message)
 
 
+def upload_display_name(path: str) -> str:
+    """An imported file's name as the admin shows it: for an uploaded file, the name the editor's file had."""
+    root = str(Path(settings.MEDIA_ROOT) / "imports") + "/"
+    if not path.startswith(root):
+        return path
+    batch_id, _, rest = path[len(root):].partition("/")
+    stored, sep, inner = rest.partition("/")
+    name = UploadedFile.objects.filter(batch_id=batch_id if batch_id.isdigit() else None, stored_name=stored
+                                       ).values_list("name", flat=True).first()
+    return (name or stored) + sep + inner
+
+
 def _outside_media(text: str) -> str:
     root = str(settings.MEDIA_ROOT).rstrip("/") + "/"
     return text.replace(root, "")

@@ -151,6 +151,9 @@ def test_bad_files_are_rows_of_the_preview_and_duplicates_within_the_upload_are_
     page = client.get(done.url).content.decode()
     assert "pages.zip/pages/binary.txt" in page and "a.txt" in page and "新建 3" in page and "空文件" in page
     assert str(settings.MEDIA_ROOT) not in page and "None" not in page and "imports/" not in page
+    article = Article.objects.get(file_name__endswith="/pages/good.txt")
+    change = client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+    assert "pages.zip/pages/good.txt" in change and str(settings.MEDIA_ROOT) not in change
     errors = client.get(done.url + "?result=error").content.decode()
     assert "<strong>错误 3</strong>" in errors and "photo.jpg" in errors and "pages.zip/pages/good.txt" not in errors
     # The batch is done: its files are gone from the storage, their names stay for the batch page.
