@@ -91,7 +91,7 @@ def _result_param(request) -> str:
 
 
 class OriginFilter(admin.SimpleListFilter):
-    title = "来源"
+    title = "导入方式"
     parameter_name = "origin"
 
     def lookups(self, request, model_admin):
@@ -132,7 +132,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
     def created_by_name(self, batch):
         return batch.created_by.get_username() if batch.created_by_id else "—"
 
-    @admin.display(description="来源")
+    @admin.display(description="导入方式")
     def origin_label(self, batch):
         return ORIGIN_LABELS.get(batch.origin, batch.origin)
 

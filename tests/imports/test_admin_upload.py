@@ -154,6 +154,8 @@ def test_bad_files_are_rows_of_the_preview_and_duplicates_within_the_upload_are_
     article = Article.objects.get(file_name__endswith="/pages/good.txt")
     change = client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
     assert "pages.zip/pages/good.txt" in change and str(settings.MEDIA_ROOT) not in change
+    listing = client.get(reverse("admin:articles_importbatch_changelist")).content.decode()
+    assert "上传" in listing and "新建 3，未变 1，重复 1，错误 3" in listing and "None" not in listing
     errors = client.get(done.url + "?result=error").content.decode()
     assert "<strong>错误 3</strong>" in errors and "photo.jpg" in errors and "pages.zip/pages/good.txt" not in errors
     # The batch is done: its files are gone from the storage, their names stay for the batch page.
@@ -216,7 +218,9 @@ def test_a_big_upload_is_previewed_by_the_worker_not_in_the_request(client, revi
     batch = ImportBatch.objects.get()
     assert response.status_code == 302 and upload_seconds < 3
     assert not PreviewRow.objects.exists() and batch.preview.state == UploadPreview.State.QUEUED
+    started = time.monotonic()
     waiting = client.get(response.url).content.decode()
+    assert time.monotonic() - started < 2
     assert "排队中" in waiting and 'http-equiv="refresh"' in waiting and "确认导入" not in waiting
     assert client.post(response.url, {"confirm": "1"}).status_code == 302  # too early: nothing is imported
     assert not batch.records.exists() and Article.objects.count() == 0
