@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone as dt_timezone
+from datetime import date, datetime, time, timezone as dt_timezone
 
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import BooleanField, Count, ExpressionWrapper, F
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from taggit.models import Tag
 
 from .models import Article, Region, TaggedArticle
@@ -19,6 +20,27 @@ COUNT_CACHE_SECONDS = 300
 
 def public_articles(now=None):
     return Article.objects.published(now)
+
+
+# ---- dates a reader may ask for (archive paths, search filters)
+
+# A day outside this range is no filter at all: its start in Shanghai would not survive the
+# conversion to UTC and the database (year 0, year 10000), and no page was written then.
+FIRST_DAY, LAST_DAY = date(1000, 1, 1), date(9998, 12, 31)
+
+
+def day_start(day: date) -> datetime | None:
+    """The start of a day in the site's time zone, or None for a day outside FIRST_DAY..LAST_DAY."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        return None
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def month_start(year: int, month: int) -> datetime | None:
+    """The start of a month, or None for a year or month out of range (a URL can hold any number)."""
+    if not (FIRST_DAY.year <= year <= LAST_DAY.year and 1 <= month <= 12):
+        return None
+    return day_start(date(year, month, 1))
 
 
 # ---- keyset pagination: ?before=<published_at µs>,<id> / ?after=… (no OFFSET, no COUNT)

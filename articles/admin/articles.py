@@ -16,6 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from articles.models import Article, Status
 from articles.resources import EXPORT_FORMATS, IMPORT_FORMATS, ArticleResource
 from articles.services import workflow
+from articles.services.uploads import upload_display_name
 
 from . import actions, desk
 from .filters import AttentionFilter, CityFilter, DuplicateFilter, ProvinceFilter, TagFilter
@@ -86,7 +87,7 @@ class ArticleAdmin(ImportExportMixin, SimpleHistoryAdmin):
     date_hierarchy = "published_at"
     autocomplete_fields = ("source", "regions", "duplicate_of")
     list_per_page = 50
-    readonly_fields = ("raw_text", "file_name", "raw_sha256", "encoding", "fingerprint", "extraction_notes",
+    readonly_fields = ("raw_text", "file_label", "raw_sha256", "encoding", "fingerprint", "extraction_notes",
                        "warnings", "created_at", "updated_at", "edited_fields", "preview_link", "status_log")
     fieldsets = (
         (None, {"fields": ("title", "preview_link", "body", "summary")}),
@@ -96,7 +97,7 @@ class ArticleAdmin(ImportExportMixin, SimpleHistoryAdmin):
         ("发布", {"fields": ("status", "publish_at", "status_log"),
                   "description": "编辑可保存草稿、提交审核；发布、定时、撤回和归档需要“审核”组的发布权限。"}),
         ("导入来源（只读）", {"classes": ("collapse",), "fields": (
-            "warnings", "extraction_notes", "file_name", "raw_sha256", "encoding", "fingerprint", "duplicate_of",
+            "warnings", "extraction_notes", "file_label", "raw_sha256", "encoding", "fingerprint", "duplicate_of",
             "edited_fields", "created_at", "updated_at", "raw_text")}),
     )
     actions = [actions.submit_for_review, actions.publish, actions.unpublish, actions.archive,
@@ -105,6 +106,10 @@ class ArticleAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
     class Media:
         css = {"all": ("admin-gaoku/desk.css",)}
+
+    @admin.display(description="文件")
+    def file_label(self, article):
+        return upload_display_name(article.file_name) or "—"  # never the server's upload folder
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

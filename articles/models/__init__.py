@@ -4,6 +4,7 @@ from .regions import Region, RegionAlias
 from .search import SearchDocument
 from .sources import Source
 from .tags import TagSynonym
+from .uploads import PreviewRow, UploadedFile, UploadPreview
 from .workflow import StatusChange
 
 __all__ = [
@@ -12,6 +13,7 @@ __all__ = [
     "ImportBatch",
     "ImportRecord",
     "Language",
+    "PreviewRow",
     "Region",
     "RegionAlias",
     "SearchDocument",
@@ -20,4 +22,6 @@ __all__ = [
     "StatusChange",
     "TagSynonym",
     "TaggedArticle",
+    "UploadPreview",
+    "UploadedFile",
 ]

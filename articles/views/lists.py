@@ -1,9 +1,6 @@
 """Newest-first lists with keyset pagination, and the tag and region indexes."""
-from datetime import datetime
-
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from articles import selectors_site as site
@@ -51,15 +48,15 @@ def source_detail(request, slug):
 
 
 def _month_start(year, month):
-    try:
-        return timezone.make_aware(datetime(year, month, 1))
-    except ValueError as exc:
-        raise Http404("日期不对") from exc
+    start = site.month_start(year, month)
+    if start is None:
+        raise Http404("没有这个日期")
+    return start
 
 
 @require_GET
 def archive_year(request, year):
-    start, end = _month_start(year, 1), _month_start(year + 1, 1) if year < 9999 else None
+    start, end = _month_start(year, 1), site.month_start(year + 1, 1)
     qs = site.public_articles().filter(published_at__gte=start)
     if end:
         qs = qs.filter(published_at__lt=end)
@@ -69,8 +66,10 @@ def archive_year(request, year):
 @require_GET
 def archive_month(request, year, month):
     start = _month_start(year, month)
-    end = _month_start(year + (month == 12), month % 12 + 1)
-    qs = site.public_articles().filter(published_at__gte=start, published_at__lt=end)
+    end = site.month_start(year + (month == 12), month % 12 + 1)
+    qs = site.public_articles().filter(published_at__gte=start)
+    if end:
+        qs = qs.filter(published_at__lt=end)
     return _render_list(request, qs, heading=f"{year}年{month}月", year=year, month=month)
 
 

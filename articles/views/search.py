@@ -1,7 +1,6 @@
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from articles import search as engine
@@ -13,13 +12,16 @@ MAX_PAGE = engine.CANDIDATE_LIMIT // PER_PAGE
 
 
 def _day(raw, *, next_day=False):
+    """A date filter (YYYY-MM-DD) as the start of that day, or of the next; None when absent or unusable."""
     try:
         day = datetime.strptime(raw, "%Y-%m-%d").date()
     except (TypeError, ValueError):
         return None
     if next_day:
+        if day >= site.LAST_DAY:
+            return None
         day += timedelta(days=1)
-    return timezone.make_aware(datetime.combine(day, time.min))
+    return site.day_start(day)
 
 
 def _page_number(raw):

@@ -47,6 +47,7 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "articles.views.guard.RejectUnstorableMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -117,7 +118,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-MEDIA_ROOT = BASE_DIR / "media"
+MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))  # uploads waiting for their import
 MEDIA_URL = "/media/"
 
 LOGIN_URL = "admin:login"
@@ -137,6 +138,8 @@ TASKS = {
 DATA_UPLOAD_MAX_NUMBER_FILES = 2000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 GAOKU_MAX_FILE_BYTES = env.int("GAOKU_MAX_FILE_BYTES", default=5 * 1024 * 1024)
+# An upload nobody confirmed is deleted with its files after this many hours (manage.py cleanup_uploads).
+GAOKU_UPLOAD_ABANDON_HOURS = env.float("GAOKU_UPLOAD_ABANDON_HOURS", default=24)
 
 # Security headers; prod.py tightens the rest.
 X_FRAME_OPTIONS = "DENY"

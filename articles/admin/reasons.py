@@ -1,0 +1,51 @@
+"""The importer's reasons and warnings (plain English from the core) in the words an editor reads.
+
+Patterns are data: each refusal the core or the input reader can give, matched whole; a
+reason nobody has put here yet is shown as it was written rather than hidden.
+"""
+import re
+
+REASONS = [(re.compile(pattern), label) for pattern, label in [
+    (r"empty file", "空文件"),
+    (r"binary data \(NUL bytes\), not a text page", "二进制数据（含 NUL 字节），不是文本页面"),
+    (r"binary data \(control characters\), not a text page", "二进制数据（含控制字符），不是文本页面"),
+    (r"no text after decoding", "解码后没有文字"),
+    (r"undecodable: not UTF-8, UTF-16, GB18030 or Big5", "无法解码：不是 UTF-8、UTF-16、GB18030 或 Big5 编码"),
+    (r"undecodable: best guess (\S+) gives no plausible Chinese", r"无法解码：按 \1 解码也不像中文"),
+    (r"invalid (\S+) after its byte order mark: (.*)", r"字节顺序标记之后不是有效的 \1（\2）"),
+    (r"too large: (\d+) bytes \(limit (\d+)\)", r"文件太大：\1 字节（上限 \2 字节）"),
+    (r"too large: more than (\d+) bytes", r"文件太大：超过 \1 字节"),
+    (r"symbolic link: not followed", "符号链接，不读取"),
+    (r"symbolic link inside the archive: refused", "压缩包里的符号链接，不读取"),
+    (r"archive inside an archive: not extracted", "压缩包里的压缩包，不解压"),
+    (r"absolute or Windows path in archive", "压缩包里有绝对路径或 Windows 路径，不解压"),
+    (r"path escapes the archive's folder \(\.\.\)", "路径跳出压缩包的目录（..），不解压"),
+    (r"compression ratio (\d+):1 looks like a zip bomb", r"压缩比 \1:1，疑似压缩炸弹，不解压"),
+    (r"zip has (\d+) entries \(limit (\d+)\)", r"压缩包有 \1 个文件（上限 \2）"),
+    (r"zip would expand to (\d+) bytes \(limit (\d+)\)", r"压缩包解压后有 \1 字节（上限 \2）"),
+    (r"not a readable zip archive: (.*)", r"不是可读的 zip 压缩包（\1）"),
+    (r"cannot read: (.*)", r"无法读取（\1）"),
+    (r"page too deeply nested to read.*", "页面嵌套太深，无法读取"),
+    (r"database refused it: (.*)", r"数据库拒绝写入（\1）"),
+]]
+
+WARNINGS = {
+    "no date found": "没有找到日期",
+    "no source found": "没有找到来源",
+    "no body found": "没有找到正文",
+    "body looks truncated": "正文似乎不完整",
+    "body is very short": "正文很短",
+    "region guessed from the site's footer": "地区按网站页脚推测",
+    "title guessed": "标题是推测的",
+}
+
+
+def reason_label(reason: str) -> str:
+    for pattern, label in REASONS:
+        if match := pattern.fullmatch(reason):
+            return match.expand(label)
+    return reason
+
+
+def warnings_label(warnings: str, sep: str = "；") -> str:
+    return sep.join(WARNINGS.get(w, w) for w in warnings.split(sep) if w)
