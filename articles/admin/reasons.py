@@ -37,6 +37,8 @@ WARNINGS = {
     "body is very short": "正文很短",
     "region guessed from the site's footer": "地区按网站页脚推测",
     "title guessed": "标题是推测的",
+    "body found by text density (no body below the header)": "正文按文字密度找到（标题下方没有正文）",
+    "body much shorter than the page's prose": "正文比页面上的文字短得多，可能不完整",
 }
 
 
