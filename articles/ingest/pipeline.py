@@ -97,6 +97,10 @@ def _lines(text: str) -> tuple[list[str], list[bool], list[bool]]:
     return lines, alone, joined
 
 
+def _edited(pair: tuple[str, str], line: str) -> tuple[str, str]:
+    return pair if line == pair[0] else (line, to_simplified(line) if line else "")
+
+
 def parse(data: bytes, filename: str, *, gazetteer: Gazetteer, vocabulary: Vocabulary,
           tz: str = "Asia/Shanghai", with_index_tokens: bool = False) -> ArticleDraft:
     text, encoding = decode_bytes(data, filename)
@@ -114,14 +118,17 @@ def parse(data: bytes, filename: str, *, gazetteer: Gazetteer, vocabulary: Vocab
     find_body(layout)
     rules.update(title=layout.title_rule, body=f"start:{layout.body_start}/stop:{layout.stop_rule or 'end'}")
 
-    body_lines = [lines[i] for i in layout.body_index]
-    if body_lines:
-        body_lines[-1] = strip_end_mark(body_lines[-1])
-        body_lines = [line for line in body_lines if line]
+    # The body's lines with their simplified keys (converted once, with the page).
+    pairs = [(lines[i], layout.keys[i]) for i in layout.body_index]
+    if pairs:
+        pairs[-1] = _edited(pairs[-1], strip_end_mark(pairs[-1][0]))
+    body_lines = [line for line, _ in pairs if line]
     authors, rules["authors"] = metadata.authors(layout, body_lines)
     if rules["authors"] == "trailing_parenthesis":
-        body_lines[-1] = P.TRAILING_AUTHOR.sub("", body_lines[-1]).rstrip()
-        body_lines = [line for line in body_lines if line]  # the credit was the whole last line
+        pairs = [pair for pair in pairs if pair[0]]
+        pairs[-1] = _edited(pairs[-1], P.TRAILING_AUTHOR.sub("", pairs[-1][0]).rstrip())
+    pairs = [pair for pair in pairs if pair[0]]  # a credit or mark that was the whole last line
+    body_lines = [line for line, _ in pairs]
     source, rules["source"] = metadata.source(layout)
     editors, rules["editors"] = metadata.editors(layout)
     views, rules["views"] = metadata.views(layout)
@@ -149,7 +156,7 @@ def parse(data: bytes, filename: str, *, gazetteer: Gazetteer, vocabulary: Vocab
 
     # Convert the body once; every rule below reads the simplified text.
     simple_title = to_simplified(layout.title)
-    simple_lines = _simplified_lines(body_lines)
+    simple_lines = [key for _, key in pairs]
     simple_body = "\n\n".join(simple_lines)
     zones = [("title", simple_title), ("source", to_simplified(source or ""))]
     if simple_lines:
