@@ -39,6 +39,7 @@ class LineInfo(NamedTuple):  # a tuple: built for every line of every page, so i
     han: int
     stop: str | None  # the named end-of-article rule the line matches, if any
     repeated: bool = False  # bad only because the page prints it more than once
+    code: bool = False  # a line of a code listing: neutral, never furniture
 
 
 # The stop rules in two passes for most lines: those anchored at the line's start (tried at one
@@ -110,7 +111,7 @@ def classify(line: str, key: str, alone: bool, spaced: bool = True, *, han: int 
     if han < 0.3 * n and punct < 2:  # English, numbers, symbols: not a Chinese paragraph
         if (han <= 2 or line.lstrip().startswith(("#", "//"))) and _CODE.search(line):
             # a line of a code listing in a technical post: neither text nor furniture
-            return LineInfo(SHORT, -0.2, han, None)
+            return LineInfo(SHORT, 0.0, han, None, code=True)
         return LineInfo(BAD, -1.5, han, None)
     if punct < 3 and P.BREADCRUMB.search(key):
         return LineInfo(BAD, -3.0, han, None)
@@ -149,13 +150,20 @@ def classify_lines(lines: list[str], keys: list[str], alone: list[bool],
     han, punct = _counts(lines)
     infos = [_classify_cached(line, key, a, spaced, h, p) for line, key, a, h, p in zip(lines, keys, alone, han, punct)]
     # Lines repeated on the page (menus printed twice, sidebars) are furniture.
+    # Inside a code listing every line is code, however plain (sleep 30s, echo "完成").
+    code = [info.code for info in infos]
+    if any(code):
+        for i, info in enumerate(infos):
+            if (not info.code and info.cls != GOOD and info.han <= 6 and not info.stop
+                    and any(code[max(0, i - 2):i]) and any(code[i + 1:i + 3])):
+                infos[i] = LineInfo(SHORT, 0.0, info.han, None, code=True)
     # A paragraph printed again (a summary box, a teaser in a sidebar) counts once.
     seen: dict[str, int] = {}
     for key in keys:
         seen[key] = seen.get(key, 0) + 1
     shown: set[str] = set()
     for i, key in enumerate(keys):
-        if seen[key] > 1 and len(key) >= 4 and (infos[i].cls == SHORT or key in shown):
+        if seen[key] > 1 and len(key) >= 4 and (infos[i].cls == SHORT or key in shown) and not infos[i].code:
             infos[i] = LineInfo(BAD, -2.0, infos[i].han, infos[i].stop, repeated=infos[i].cls != BAD)
         shown.add(key)
     # jusText's context step: a short line between good ones is part of the text (subheading,
@@ -174,6 +182,8 @@ def classify_lines(lines: list[str], keys: list[str], alone: list[bool],
         if info.cls != SHORT:
             last, last_at = info.cls, i
             continue
+        if info.code:
+            continue  # code repeats itself and sits between anything: it is still the text
         nxt = last if last_at - i <= 3 else None
         if prev_class[i] == GOOD and nxt == GOOD:
             infos[i] = LineInfo(SHORT, max(info.score, 0.2), info.han, None, repeated=info.repeated)

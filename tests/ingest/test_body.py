@@ -190,3 +190,12 @@ def test_dialogue_before_a_repost_notice_is_the_end_of_the_story(gazetteer, voca
     draft = run(page("【赛马娘】情人节赠礼", "2023-02-14 10:00", P1, P2, "“咳咳，茶座君。”", "“……嗯……？”", "“也谢谢你……”",
                      "本文为我原创本文禁止转载或摘编", "同人  情人节  赛马娘"), gazetteer, vocabulary)
     assert draft.body.endswith("“也谢谢你……”")
+
+
+def test_a_code_listing_is_neutral_whole():
+    from articles.ingest.blocks import classify_lines
+
+    lines = ["docker stop apollo-portal && docker rm apollo-portal", "docker run -p 28070:8070 \\", "-d --rm \\",
+             "sleep 30s", "-e ENV=dev \\", 'echo "apollo启动完成"', "-e ENV=dev \\"]
+    infos = classify_lines(lines, lines, [False] * len(lines))
+    assert all(info.code and info.score == 0.0 for info in infos[1:-1])
