@@ -202,17 +202,15 @@ def classify_lines(lines: list[str], keys: list[str], alone: list[bool],
     return infos
 
 
-def best_run(scores: list[float], lo: int, hi: int, bonus: dict[int, float] | None = None) -> tuple[int, int, float]:
+def best_run(scores: list[float], lo: int, hi: int) -> tuple[int, int, float]:
     """The contiguous run [a, b) of lines[lo:hi] with the largest total score (Kadane)."""
     best = (lo, lo, 0.0)
     start, total = lo, 0.0
-    bonus = bonus or {}
     for i in range(lo, hi):
-        s = scores[i] + bonus.get(i, 0.0)
         if total <= 0:
-            start, total = i, s
+            start, total = i, scores[i]
         else:
-            total += s
+            total += scores[i]
         if total > best[2]:
             best = (start, i + 1, total)
     return best

@@ -28,8 +28,3 @@ def index_tokens(normalized: str) -> list[str]:
 def segment(text: str) -> list[str]:
     """Tokens for indexing: words plus their sub-words (cut_for_search), punctuation dropped."""
     return index_tokens(normalize(text))
-
-
-def segment_query(text: str) -> list[str]:
-    """Tokens for a query: the same segmentation as the index, so both sides agree."""
-    return segment(text)

@@ -464,7 +464,7 @@ def _extend_to_credits(layout: Layout, a: int, b: int) -> int:
     return b
 
 
-_WIRE_LEAD = re.compile(rf"^\S{{2,12}}?(?:\d{{1,2}}月)?\d{{1,2}}日(?:专)?(?:电|讯|报道)")
+_WIRE_LEAD = re.compile(r"^\S{2,12}?(?:\d{1,2}月)?\d{1,2}日(?:专)?(?:电|讯|报道)")
 
 
 def _news_lead(layout: Layout, a: int, b: int) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from .. import patterns as P
-from ..structure import Layout, is_meta_line
+from ..structure import Layout
 
 _CLEAN_VALUE = re.compile(r"^[\s:：|︱]+|[\s,，。;；|]+$")
 PRIVATE_USE = re.compile("[\ue000-\uf8ff]")  # icon-font glyphs copied with the text
@@ -53,7 +53,3 @@ def cut_value(text: str) -> str:
 def standalone_name(layout: Layout, i: int, maxlen: int) -> bool:
     line = layout.lines[i]
     return bool(re.fullmatch(rf"[{P.HAN}A-Za-z·]{{2,{maxlen}}}", line)) and not P.BODY_NOISE.match(layout.keys[i])
-
-
-def body_meta_lines(layout: Layout) -> list[int]:
-    return [i for i in range(layout.body_start, layout.body_stop) if is_meta_line(layout.keys[i])]
