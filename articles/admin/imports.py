@@ -17,6 +17,7 @@ from django.utils.html import format_html
 
 from articles.models import ImportBatch, ImportRecord, Status
 from articles.services.articles import articles_reprocess
+from articles.services.batches import BatchNotResumable, import_batch_enqueue_resume, import_batches_mark_interrupted
 from articles.services.imports import ingest_paths
 from articles.services.workflow import can_set_status
 
@@ -58,6 +59,18 @@ reprocess_selected.short_description = "重新抽取所选文章"
 reprocess_selected.allowed_permissions = ("change",)
 
 
+@admin.action(description="继续导入所选的中断批次", permissions=["resume"])
+def resume_selected(modeladmin, request, queryset):
+    """Admin action: finish interrupted batches in the background (files already recorded are kept)."""
+    for batch in queryset:
+        try:
+            import_batch_enqueue_resume(batch=batch)
+        except BatchNotResumable as exc:
+            modeladmin.message_user(request, str(exc), messages.WARNING)
+        else:
+            modeladmin.message_user(request, f"导入 #{batch.pk} 已在后台继续。", messages.SUCCESS)
+
+
 class ImportRecordInline(admin.TabularInline):
     model = ImportRecord
     fields = ("file_name", "status", "article_link", "error")
@@ -88,6 +101,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
                        "options", "error", "articles_link")
     exclude = ("upload",)
     inlines = [ImportRecordInline]
+    actions = [resume_selected]
     change_form_template = "admin/articles/importbatch/change_form.html"
     change_list_template = "admin/articles/importbatch/change_list.html"
 
@@ -96,6 +110,13 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_resume_permission(self, request):
+        return request.user.has_perm("articles.add_importbatch")
+
+    def changelist_view(self, request, extra_context=None):
+        import_batches_mark_interrupted()  # a batch whose process is gone shows as interrupted, ready to resume
+        return super().changelist_view(request, extra_context)
 
     @admin.display(description="进度")
     def progress(self, batch):

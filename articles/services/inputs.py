@@ -132,6 +132,12 @@ def _zip_refs(path: Path, limits: Limits, out: Gathered) -> Iterator[InputRef]:
             yield InputRef(name, path, info.filename, size=info.file_size)
 
 
+def exception_name(exc: BaseException) -> str:
+    """IndexError, zlib.error: the type as a reader can look it up."""
+    kind = type(exc)
+    return kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
+
+
 class ReadRefused(Exception):
     pass
 
@@ -153,7 +159,7 @@ def read(ref: InputRef, limits: Limits, zips: dict[Path, zipfile.ZipFile]) -> by
     except (OSError, EOFError, zipfile.BadZipFile, zlib.error, lzma.LZMAError, RuntimeError, NotImplementedError,
             ValueError) as exc:
         # A corrupt deflate stream (zlib.error), a truncated entry (EOFError), a bad CRC (BadZipFile)...
-        raise ReadRefused(f"cannot read: {type(exc).__name__}: {exc}") from None
+        raise ReadRefused(f"cannot read ({exception_name(exc)}): {exc}") from None
     if len(data) > limits.max_file_bytes:
         raise ReadRefused(f"too large: more than {limits.max_file_bytes} bytes")
     return data

@@ -19,6 +19,8 @@ from concurrent.futures.process import BrokenProcessPool
 
 from articles.ingest import ArticleDraft, Gazetteer, IngestError, Vocabulary, parse
 
+from .inputs import exception_name
+
 logger = logging.getLogger(__name__)
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
@@ -79,7 +81,7 @@ def parse_job(job: tuple[str, bytes]) -> ParseResult:
 
 
 def unexpected(name: str, step: str, exc: BaseException) -> str:
-    return f"{name}: unexpected {type(exc).__name__} while {step}: {exc} (traceback in the log)"
+    return f"{name}: unexpected {exception_name(exc)} while {step}: {exc} (traceback in the log)"
 
 
 class Parsers:
@@ -103,6 +105,7 @@ class Parsers:
     def _restart(self, broken: ProcessPoolExecutor) -> None:
         if self.pool is broken:
             self.deaths += 1
+            logger.warning("a parser process died (killed, or out of memory); starting the parsers again")
             broken.shutdown(wait=False, cancel_futures=True)
             self.pool = self._start()
 
