@@ -59,7 +59,12 @@ def gather(paths: list[str | Path], limits: Limits) -> Gathered:
         if path.is_symlink():
             out.refs.append(InputRef(display_name(str(path)), path, error="symbolic link: not followed"))
         elif path.is_dir():
-            for child in sorted(path.rglob("*")):
+            try:
+                children = sorted(path.rglob("*"))
+            except OSError as exc:  # a folder inside that cannot be listed
+                out.refs.append(InputRef(display_name(str(path)), path, error=f"cannot list the folder: {exc}"))
+                continue
+            for child in children:
                 if child.is_symlink():
                     out.refs.append(InputRef(display_name(str(child)), child, error="symbolic link: not followed"))
                 elif child.is_file():

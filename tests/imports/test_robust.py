@@ -15,7 +15,7 @@ from articles.ingest import Gazetteer, Vocabulary, parse
 from articles.ingest.script import to_traditional
 from articles.models import Article, ImportBatch, ImportRecord, SearchDocument, Source
 from articles.search import get_backend, parse_query
-from articles.services.batches import import_batches_mark_interrupted
+from articles.services.batches import STALE_AFTER, import_batches_mark_interrupted
 from articles.services.imports import FileOutcome, _Writer, ingest_paths
 from articles.services.parsers import Parsers
 
@@ -268,3 +268,28 @@ def test_reprocess_names_a_failing_article_and_goes_on(pages, monkeypatch):
     assert exc.value.returncode == 1
     assert f"article {broken.pk}: ZeroDivisionError" in err.getvalue()
     assert "Reprocessed 5 articles" in out.getvalue() and "1 failed" in out.getvalue()
+
+
+def test_the_admin_resumes_an_interrupted_batch(client, reviewer, pages):
+    """The changelist finds the batch whose process is gone; the action finishes it (tasks run at once in tests)."""
+    from django.urls import reverse
+
+    def stop_after_two(outcome):
+        if ImportBatch.objects.get().records.count() >= 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        ingest_paths(paths=[pages], chunk_size=2, workers=1, user=reviewer, on_file=stop_after_two)
+    batch = ImportBatch.objects.get()
+    ImportBatch.objects.filter(pk=batch.pk).update(state=ImportBatch.State.RUNNING, pid=None,
+                                                   heartbeat_at=batch.created_at - STALE_AFTER)  # as after kill -9
+    client.force_login(reviewer)
+    changelist = reverse("admin:articles_importbatch_changelist")
+    page = client.get(changelist)
+    assert "继续导入所选的中断批次" in page.content.decode() and "已中断" in page.content.decode()
+    response = client.post(changelist, {"action": "resume_selected", "_selected_action": [batch.pk]}, follow=True)
+    batch.refresh_from_db()
+    assert f"导入 #{batch.pk} 已在后台继续" in response.content.decode()
+    assert batch.state == ImportBatch.State.DONE and batch.counts["new"] == 5 == Article.objects.count()
+    response = client.post(changelist, {"action": "resume_selected", "_selected_action": [batch.pk]}, follow=True)
+    assert "只有中断或失败的批次可以继续" in response.content.decode()
