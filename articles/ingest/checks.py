@@ -14,6 +14,8 @@ from datetime import datetime
 # this are misread numbers (a phone number, an id next to the label), not views.
 MAX_VIEWS = 10**11
 FIRST_YEAR, LAST_YEAR = 1900, 2100
+# The columns' lengths (Source.name, taggit's Tag.name): a longer value is a misread line, not a name.
+MAX_SOURCE, MAX_TAG = 200, 100
 
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
@@ -52,6 +54,14 @@ def checked(draft):
     if when is not None and not FIRST_YEAR <= when.year <= LAST_YEAR:
         changes.update(published_at=None, date_only=False)
         warnings.append(f"date {when.date().isoformat()} is out of range ({FIRST_YEAR}–{LAST_YEAR}): dropped")
+    source = changes.get("source", draft.source)
+    if source and len(source) > MAX_SOURCE:
+        changes["source"] = None
+        warnings.append(f"source name of {len(source)} characters is not a name: dropped")
+    tags = changes.get("tags", draft.tags)
+    if any(len(t) > MAX_TAG for t in tags):
+        changes["tags"] = tuple(t for t in tags if len(t) <= MAX_TAG)
+        warnings.append(f"tags longer than {MAX_TAG} characters dropped")
     if not changes:
         return draft
     return replace(draft, **changes, warnings=(*draft.warnings, *warnings))

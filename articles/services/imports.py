@@ -2,7 +2,11 @@
 
 Each chunk of files is written in one transaction together with its ledger rows
 (ImportRecord) and search documents, so a batch killed midway leaves only whole
-articles and running it again completes it.
+articles and running it again completes it (`import_texts --resume` counts what the ledger holds).
+
+Every file is read, parsed and written behind an error boundary: whatever goes wrong with one
+file is that file's error row (its reason; the traceback of an unexpected one in the log), and
+the batch goes on. A chunk the database refuses is written again one file at a time.
 """
 from __future__ import annotations
 
@@ -25,7 +29,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from articles import selectors
-from articles.ingest import ArticleDraft, Gazetteer, IngestError, Vocabulary, parse
+from articles.ingest import ArticleDraft, Gazetteer, Vocabulary
 from articles.ingest.dedup import hamming
 from articles.models import Article, ImportBatch, ImportRecord, Status
 from articles.search import rebuild_index
@@ -40,7 +44,7 @@ from .articles import (
     region_id_map,
 )
 from .inputs import InputRef, Limits, ReadRefused, gather, read
-from .parsers import Parsers, unexpected
+from .parsers import Parsers, parse_guarded, unexpected
 from .workflow import ensure_can_set_status
 
 logger = logging.getLogger(__name__)
@@ -88,6 +92,11 @@ def limits_from_settings() -> Limits:
     return Limits(max_file_bytes=settings.GAOKU_MAX_FILE_BYTES)
 
 
+def parse_seconds() -> float:
+    """How long one page may take to parse before it is refused (setting GAOKU_PARSE_SECONDS)."""
+    return getattr(settings, "GAOKU_PARSE_SECONDS", 30)
+
+
 def _chunks(items: list, size: int) -> Iterable[list]:
     for i in range(0, len(items), size):
         yield items[i:i + size]
@@ -115,14 +124,15 @@ def ingest_paths(*, paths: list[str | Path], status: str = Status.DRAFT, source_
         refs = _not_yet_recorded(batch, refs, summary)
         batch_started(batch, total=summary.total, processed=summary.resumed)
         summary.batch_id = batch.pk
-    writer = _Writer(status=status, source_override=source_override, user=user, batch=batch, dry_run=dry_run)
     if workers is None:
         workers = min(os.cpu_count() or 1, 4) if len(refs) >= 40 else 1
     zips: dict[Path, zipfile.ZipFile] = {}
     parsers = None
     try:
         with _interruptible():
-            parsers = Parsers(workers, selectors.gazetteer_rows(), selectors.build_vocabulary())
+            writer = _Writer(status=status, source_override=source_override, user=user, batch=batch, dry_run=dry_run)
+            parsers = Parsers(workers, selectors.gazetteer_rows(), selectors.build_vocabulary(),
+                              seconds=parse_seconds())
             # The worker processes parse up to `ahead` chunks beyond the one being written, so
             # they never wait for the database and the database never waits for them.
             pending: deque = deque()
@@ -249,14 +259,14 @@ def preview_paths_offline(*, paths: list[str | Path], on_file: Callable[[FileOut
     try:
         for ref in gathered.refs:
             try:
-                draft = parse(read(ref, limits, zips), ref.name, gazetteer=gazetteer, vocabulary=vocabulary)
+                _, draft, error, trace = parse_guarded(ref.name, read(ref, limits, zips), gazetteer=gazetteer,
+                                                       vocabulary=vocabulary, seconds=parse_seconds())
             except ReadRefused as exc:
-                outcome = FileOutcome(ref.name, "error", f"{ref.name}: {exc}")
-            except IngestError as exc:
-                outcome = FileOutcome(ref.name, "error", str(exc))
-            except Exception as exc:  # the file fails, the run goes on, the log gets the traceback
-                logger.exception("parsing %s failed", ref.name)
-                outcome = FileOutcome(ref.name, "error", unexpected(ref.name, "parsing", exc))
+                draft, error, trace = None, f"{ref.name}: {exc}", None
+            if trace:
+                logger.error("parsing %s failed\n%s", ref.name, trace)
+            if draft is None:
+                outcome = FileOutcome(ref.name, "error", error)
             else:
                 status = "unchanged" if draft.sha256 in seen else (
                     "duplicate" if any(hamming(fp, draft.fingerprint) <= limit for fp in prints) else "new")

@@ -35,6 +35,7 @@ class InputRef:
     entry: str | None = None
     size: int = 0
     error: str | None = None  # refused before reading
+    index: int | None = None  # position in the archive: two entries may share a name
 
 
 _UNPRINTABLE = re.compile("[\x00\ud800-\udfff]")
@@ -114,7 +115,7 @@ def _zip_refs(path: Path, limits: Limits, out: Gathered) -> Iterator[InputRef]:
     if total > limits.max_zip_total_bytes:
         yield InputRef(display_name(str(path)), path, error=f"zip would expand to {total} bytes (limit {limits.max_zip_total_bytes})")
         return
-    for info in infos:
+    for index, info in enumerate(infos):
         if info.is_dir():
             continue
         name = display_name(f"{path}/{info.filename}")
@@ -134,7 +135,7 @@ def _zip_refs(path: Path, limits: Limits, out: Gathered) -> Iterator[InputRef]:
             ratio = info.file_size / info.compress_size
             yield InputRef(name, path, info.filename, error=f"compression ratio {ratio:.0f}:1 looks like a zip bomb")
         else:
-            yield InputRef(name, path, info.filename, size=info.file_size)
+            yield InputRef(name, path, info.filename, size=info.file_size, index=index)
 
 
 def exception_name(exc: BaseException) -> str:
@@ -159,7 +160,7 @@ def read(ref: InputRef, limits: Limits, zips: dict[Path, zipfile.ZipFile]) -> by
             zf = zips.get(ref.path)
             if zf is None:
                 zf = zips[ref.path] = zipfile.ZipFile(ref.path)
-            with zf.open(ref.entry) as fh:
+            with zf.open(zf.infolist()[ref.index] if ref.index is not None else ref.entry) as fh:
                 data = fh.read(limits.max_file_bytes + 1)
     except (OSError, EOFError, zipfile.BadZipFile, zlib.error, lzma.LZMAError, RuntimeError, NotImplementedError,
             ValueError) as exc:

@@ -1,8 +1,8 @@
 """Parser worker processes: they end with their parent, and a killed one costs no file.
 
 Each page is parsed behind an error boundary: a refusal of the core (IngestError) is the file's
-reason; any other exception becomes the file's error too, named by its type, with the traceback
-sent back to the parent for the log.
+reason; a page that takes longer than the time limit is refused; any other exception becomes the
+file's error too, named by its type, with the traceback sent back to the parent for the log.
 """
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 import traceback
+from contextlib import contextmanager
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -54,7 +55,7 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _init_worker(parent: int | None, rows, vocabulary: Vocabulary) -> None:
+def _init_worker(parent: int | None, rows, vocabulary: Vocabulary, seconds: float | None = None) -> None:
     """Build the gazetteer once per process, from plain rows sent by the parent."""
     if parent is not None:
         _die_with_parent(parent)
@@ -63,21 +64,54 @@ def _init_worker(parent: int | None, rows, vocabulary: Vocabulary) -> None:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _worker["gazetteer"] = Gazetteer.from_rows(*rows)
     _worker["vocabulary"] = vocabulary
+    _worker["seconds"] = seconds
 
 
-def parse_job(job: tuple[str, bytes]) -> ParseResult:
-    """Parse one page (and segment it for the search index); never raises for a bad page."""
-    name, data = job
+class ParseTimeout(BaseException):
+    """A page that took too long; a BaseException so that no `except Exception` in the core keeps it."""
+
+
+@contextmanager
+def _time_limit(seconds: float | None):
+    """Interrupt the page after `seconds` (where signals can: a main thread on Unix)."""
+    if not seconds or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(signum, frame):
+        raise ParseTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        draft = parse(data, name, gazetteer=_worker["gazetteer"], vocabulary=_worker["vocabulary"],
-                      with_index_tokens=True)
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def parse_guarded(name: str, data: bytes, *, gazetteer: Gazetteer, vocabulary: Vocabulary,
+                  seconds: float | None = None, with_index_tokens: bool = False) -> ParseResult:
+    """parse() behind the file's error boundary: never raises for a bad page."""
+    try:
+        with _time_limit(seconds):
+            draft = parse(data, name, gazetteer=gazetteer, vocabulary=vocabulary, with_index_tokens=with_index_tokens)
     except IngestError as exc:
         return name, None, str(exc), None
     except RecursionError:  # pathological nesting in saved HTML
         return name, None, f"{name}: page too deeply nested to read", None
+    except ParseTimeout:
+        return name, None, f"{name}: took longer than {seconds:g} s to read (a pathological page): refused", None
     except Exception as exc:  # a bug meets a page: the file fails, the batch goes on, the log gets the traceback
         return name, None, unexpected(name, "parsing", exc), traceback.format_exc()
     return name, draft, None, None
+
+
+def parse_job(job: tuple[str, bytes]) -> ParseResult:
+    """Parse one page in a worker (and segment it for the search index there too)."""
+    name, data = job
+    return parse_guarded(name, data, gazetteer=_worker["gazetteer"], vocabulary=_worker["vocabulary"],
+                         seconds=_worker.get("seconds"), with_index_tokens=True)
 
 
 def unexpected(name: str, step: str, exc: BaseException) -> str:
@@ -91,13 +125,13 @@ class Parsers:
     parsed again one at a time, so a page that kills its parser every time is named alone.
     """
 
-    def __init__(self, workers: int, rows, vocabulary: Vocabulary):
+    def __init__(self, workers: int, rows, vocabulary: Vocabulary, *, seconds: float | None = None):
         self.workers = workers
-        self.initargs = (os.getpid(), rows, vocabulary)
+        self.initargs = (os.getpid(), rows, vocabulary, seconds)
         self.deaths = 0
         self.pool = self._start() if workers > 1 else None
         if self.pool is None:
-            _init_worker(None, rows, vocabulary)
+            _init_worker(None, rows, vocabulary, seconds)
 
     def _start(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(self.workers, initializer=_init_worker, initargs=self.initargs)

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from articles.ingest import Gazetteer, Vocabulary, parse
-from articles.ingest.script import to_traditional
 from articles.models import Article, ImportBatch, ImportRecord, SearchDocument, Source
 from articles.search import get_backend, parse_query
 from articles.services.batches import STALE_AFTER, import_batches_mark_interrupted
@@ -293,3 +292,26 @@ def test_the_admin_resumes_an_interrupted_batch(client, reviewer, pages):
     assert batch.state == ImportBatch.State.DONE and batch.counts["new"] == 5 == Article.objects.count()
     response = client.post(changelist, {"action": "resume_selected", "_selected_action": [batch.pk]}, follow=True)
     assert "只有中断或失败的批次可以继续" in response.content.decode()
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_page_that_takes_too_long_is_refused_alone(pages, settings, workers):
+    settings.GAOKU_PARSE_SECONDS = 0.5
+    (pages / "deep.html").write_text("<html><body>" + "<div>" * 20000 + "正文。" + "</div>" * 20000 + "</body></html>")
+    code, out, err = run(pages, "--json", "--workers", workers)
+    rows = {r["file"].rsplit("/", 1)[-1]: r for r in records(out)}
+    assert code == 1 and "Traceback" not in err
+    assert "took longer than 0.5 s to read" in rows["deep.html"]["error"]
+    assert Article.objects.count() == 5
+
+
+def test_two_entries_of_one_name_in_a_zip_are_both_read(pages, tmp_path):
+    first = (pages / PAGE).read_bytes()
+    second = (pages / "004_834f884de4a1454c.txt").read_bytes()
+    archive = tmp_path / "same-names.zip"
+    with zipfile.ZipFile(archive, "w") as zf, pytest.warns(UserWarning, match="Duplicate name"):
+        zf.writestr("a.txt", first)
+        zf.writestr("a.txt", second)
+    code, out, _ = run(archive, "--json")
+    assert code == 0 and [r["status"] for r in records(out)] == ["new", "new"]
+    assert Article.objects.count() == 2

@@ -40,3 +40,9 @@ def test_a_date_out_of_range_is_dropped(gazetteer, vocabulary):
     assert ancient.published_at is None and not ancient.date_only
     assert "date 0001-01-01 is out of range (1900–2100): dropped" in ancient.warnings
     assert checked(draft) is draft  # nothing to check: the same draft back
+
+
+def test_a_source_or_tag_longer_than_its_column_is_dropped(gazetteer, vocabulary):
+    draft = checked(replace(_page(gazetteer, vocabulary), source="学" * 201, tags=("党建", "长" * 101)))
+    assert draft.source is None and draft.tags == ("党建",)
+    assert "source name of 201 characters is not a name: dropped" in draft.warnings
