@@ -94,7 +94,7 @@ def limits_from_settings() -> Limits:
 
 def parse_seconds() -> float:
     """How long one page may take to parse before it is refused (setting GAOKU_PARSE_SECONDS)."""
-    return getattr(settings, "GAOKU_PARSE_SECONDS", 30)
+    return settings.GAOKU_PARSE_SECONDS
 
 
 def _chunks(items: list, size: int) -> Iterable[list]:
@@ -172,6 +172,11 @@ class ImportInterrupted(KeyboardInterrupt):
     """SIGTERM arrived during an import (Ctrl-C arrives as KeyboardInterrupt)."""
 
 
+def interruption(exc: BaseException) -> str:
+    """SIGTERM, Ctrl-C: what stopped an import."""
+    return str(exc) or ("Ctrl-C" if isinstance(exc, KeyboardInterrupt) else type(exc).__name__)
+
+
 @contextmanager
 def _interruptible():
     """While importing in the main thread, SIGTERM stops the import the way Ctrl-C does."""
@@ -218,8 +223,7 @@ def batch_stopped(batch: ImportBatch, summary: ImportSummary, exc: BaseException
     """A run that ended early: interrupted (a signal, Ctrl-C), or failed as a whole (its reason kept)."""
     if isinstance(exc, (KeyboardInterrupt, SystemExit)):
         state = ImportBatch.State.INTERRUPTED
-        error = (f"中断（{exc or type(exc).__name__}）：已处理 {batch.processed}/{batch.total} 个文件，"
-                 "可以继续导入")
+        error = f"中断（{interruption(exc)}）：已处理 {batch.processed}/{batch.total} 个文件，可以继续导入"
     else:
         logger.error("import batch %s failed", batch.pk, exc_info=exc)
         state, error = ImportBatch.State.FAILED, f"{type(exc).__name__}: {exc}"[:2000]

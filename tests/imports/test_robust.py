@@ -300,8 +300,8 @@ def test_a_page_that_takes_too_long_is_refused_alone(pages, settings, workers):
     (pages / "deep.html").write_text("<html><body>" + "<div>" * 20000 + "正文。" + "</div>" * 20000 + "</body></html>")
     code, out, err = run(pages, "--json", "--workers", workers)
     rows = {r["file"].rsplit("/", 1)[-1]: r for r in records(out)}
+    assert "took longer than 0.5 s to read" in rows["deep.html"]["error"], (rows["deep.html"], err)
     assert code == 1 and "Traceback" not in err
-    assert "took longer than 0.5 s to read" in rows["deep.html"]["error"]
     assert Article.objects.count() == 5
 
 

@@ -21,7 +21,13 @@ from articles.services.batches import (
     import_batch_resume,
     import_batches_mark_interrupted,
 )
-from articles.services.imports import database_ready, ingest_paths, limits_from_settings, preview_paths_offline
+from articles.services.imports import (
+    database_ready,
+    ingest_paths,
+    interruption,
+    limits_from_settings,
+    preview_paths_offline,
+)
 from articles.services.inputs import gather
 
 
@@ -123,7 +129,7 @@ class Command(BaseCommand):
                 stopped = ImportBatch.objects.filter(state=ImportBatch.State.INTERRUPTED).order_by("-pk").first()
                 hint = f": batch #{stopped.pk} is marked interrupted; finish it with `import_texts --resume " \
                        f"{stopped.pk}`" if stopped and not dry_run else ""
-                raise CommandError(f"interrupted ({exc or 'Ctrl-C'}){hint}", returncode=130) from None
+                raise CommandError(f"interrupted ({interruption(exc)}){hint}", returncode=130) from None
             except DatabaseError as exc:
                 logging.getLogger(__name__).exception("import failed")
                 raise CommandError(f"the import stopped: the database failed ({type(exc).__name__}: {exc}); "
