@@ -368,6 +368,8 @@ class _Writer:
         name = item.filename if isinstance(item, ArticleDraft) else item.file
         draft = item if isinstance(item, ArticleDraft) else None
         try:
+            if self.dry_run:  # reads only: no transaction (on SQLite each one would take the write lock)
+                return step(item)
             with self.sources.atomic():
                 return step(item)
         except (IntegrityError, DatabaseError) as exc:
@@ -376,7 +378,7 @@ class _Writer:
             reason = f"{name}: database refused it: {exc}"
         except Exception as exc:
             logger.exception("import of %s failed", name)
-            reason = unexpected(name, "writing", exc)
+            reason = unexpected(name, "checking" if self.dry_run else "writing", exc)
         if self.batch is not None:
             try:
                 with transaction.atomic():

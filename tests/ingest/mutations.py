@@ -82,7 +82,17 @@ def empty_lines(text, rnd):
     return "\n".join(lines)
 
 
-TEXT_MUTATIONS = [delete_lines, duplicate_lines, shuffle_lines, truncate, truncate_line, insert_junk, junk_line,
+def as_html(text, rnd):
+    """The page as saved HTML (parse() reads it through the HTML path), sometimes with broken markup."""
+    lines = _lines(text)
+    title = lines[rnd.randrange(len(lines))][:80]
+    body = "".join(f"<{rnd.choice(('p', 'div', 'li', 'td', 'span'))}>{line}" + rnd.choice(("</p>", "</div>", "", "<br>"))
+                   for line in lines)
+    head = rnd.choice(("<!DOCTYPE html>", "<html>", "<!doctype html><html lang=zh>"))
+    return f"{head}<head><meta charset=utf-8><title>{title}</title><script>var a='<p>';</script></head><body>{body}"
+
+
+TEXT_MUTATIONS = [as_html, delete_lines, duplicate_lines, shuffle_lines, truncate, truncate_line, insert_junk, junk_line,
                   strip_newlines, empty_lines]
 
 
