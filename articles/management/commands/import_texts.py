@@ -1,6 +1,7 @@
 """python manage.py import_texts PATH [PATH ...]: raw page dumps in, articles out."""
 import json
 import logging
+import os
 import sys
 import tempfile
 import time
@@ -76,8 +77,8 @@ class Command(BaseCommand):
                             help="where tracebacks of unexpected errors go (default: a file in the temp folder)")
 
     def handle(self, *args, paths, dry_run, json: bool, status, source, user, workers, resume, log, **options):
-        if bool(paths) == bool(resume):
-            raise CommandError("give the files or folders to import, or --resume BATCH_ID (not both)")
+        if bool(paths) == bool(resume) or (resume and dry_run):
+            raise CommandError("give the files or folders to import, or --resume BATCH_ID (not both; no --dry-run)")
         ready = database_ready()
         if not ready and (not dry_run or resume):
             raise CommandError("the database has no tables yet: run `python manage.py migrate` (or `make run`) first")
@@ -126,7 +127,8 @@ class Command(BaseCommand):
             except (PermissionDenied, BatchNotResumable) as exc:
                 raise CommandError(str(exc)) from None
             except KeyboardInterrupt as exc:
-                stopped = ImportBatch.objects.filter(state=ImportBatch.State.INTERRUPTED).order_by("-pk").first()
+                stopped = ImportBatch.objects.filter(state=ImportBatch.State.INTERRUPTED, pid=os.getpid()
+                                                     ).order_by("-pk").first()
                 hint = f": batch #{stopped.pk} is marked interrupted; finish it with `import_texts --resume " \
                        f"{stopped.pk}`" if stopped and not dry_run else ""
                 raise CommandError(f"interrupted ({interruption(exc)}){hint}", returncode=130) from None
