@@ -1,22 +1,22 @@
 """Background jobs (django-tasks; the database backend needs no extra server: `manage.py db_worker`)."""
-from pathlib import Path
-
 from django_tasks import task
 
 from articles.models import ImportBatch
-from articles.services.imports import ingest_paths
+from articles.services.batches import import_batch_run
 
 
 @task()
 def import_batch(batch_id: int) -> dict:
-    """Import the files an editor uploaded for this batch."""
+    """Import the files an editor uploaded for this batch (or resume it where it stopped).
+
+    Bad files are the batch's error rows; a failure of the whole run marks the batch failed or
+    interrupted (ingest_paths does) and is raised for the task's own record.
+    """
     batch = ImportBatch.objects.select_related("created_by").get(pk=batch_id)
-    options = batch.options
     try:
-        summary = ingest_paths(paths=[Path(options["folder"])], status=options.get("status", "draft"),
-                               source_override=options.get("source") or None, user=batch.created_by, batch=batch,
-                               origin="upload")
-    except BaseException as exc:
-        ImportBatch.objects.filter(pk=batch_id).update(state=ImportBatch.State.FAILED, error=str(exc)[:2000])
+        summary = import_batch_run(batch=batch)
+    except BaseException as exc:  # refused before it started (a permission, an unreadable folder)
+        ImportBatch.objects.filter(pk=batch_id, state__in=[ImportBatch.State.PENDING, ImportBatch.State.RUNNING]
+                                   ).update(state=ImportBatch.State.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000])
         raise
     return dict(summary.counts)

@@ -15,6 +15,7 @@ from django.utils.html import format_html
 
 from articles.models import ImportBatch, ImportRecord, PreviewRow, Status, UploadPreview
 from articles.services.articles import articles_reprocess
+from articles.services.batches import BatchNotResumable, import_batch_enqueue_resume, import_batches_mark_interrupted
 from articles.services.uploads import UploadNames, upload_create, upload_discard, upload_files_delete
 from articles.services.workflow import can_set_status
 
@@ -69,6 +70,18 @@ reprocess_selected.short_description = "重新抽取所选文章"
 reprocess_selected.allowed_permissions = ("change",)
 
 
+@admin.action(description="继续导入所选的中断批次", permissions=["resume"])
+def resume_selected(modeladmin, request, queryset):
+    """Admin action: finish interrupted batches in the background (files already recorded are kept)."""
+    for batch in queryset:
+        try:
+            import_batch_enqueue_resume(batch=batch)
+        except BatchNotResumable as exc:
+            modeladmin.message_user(request, str(exc), messages.WARNING)
+        else:
+            modeladmin.message_user(request, f"导入 #{batch.pk} 已在后台继续。", messages.SUCCESS)
+
+
 @dataclass
 class RecordRow:
     """One ledger row as an editor sees it: the file's own name, the result in Chinese, the reason."""
@@ -110,6 +123,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
     fields = ("created_at", "finished_at", "created_by_name", "origin_label", "state", "progress", "counts_label",
               "options_label", "error_label", "articles_link")
     readonly_fields = fields
+    actions = [resume_selected]
     change_form_template = "admin/articles/importbatch/change_form.html"
     change_list_template = "admin/articles/importbatch/change_list.html"
 
@@ -118,6 +132,13 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_resume_permission(self, request):
+        return request.user.has_perm("articles.add_importbatch")
+
+    def changelist_view(self, request, extra_context=None):
+        import_batches_mark_interrupted()  # a batch whose process is gone shows as interrupted, ready to resume
+        return super().changelist_view(request, extra_context)
 
     def delete_model(self, request, obj):
         upload_files_delete(batch=obj)  # the storage does not follow a deleted row

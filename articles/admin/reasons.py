@@ -49,5 +49,25 @@ def reason_label(reason: str) -> str:
     return reason
 
 
+# Warnings that carry a value (articles/ingest/checks.py).
+WARNING_PATTERNS = [(re.compile(p), label) for p, label in [
+    (r"removed (\d+) characters a database cannot store \(NUL or lone surrogates\) from (.*)",
+     r"删除了 \1 个数据库无法保存的字符（NUL 或孤立代理项）"),
+    (r"view count (\d+) is not a real count: dropped", r"点击量 \1 不可能是真实数字，已舍弃"),
+    (r"date (\S+) is out of range \((.*)\): dropped", r"日期 \1 超出范围（\2），已舍弃"),
+    (r"source name of (\d+) characters is not a name: dropped", r"来源名称长 \1 个字符，不像名称，已舍弃"),
+    (r"tags longer than (\d+) characters dropped", r"超过 \1 个字符的标签已舍弃"),
+]]
+
+
+def warning_label(warning: str) -> str:
+    if warning in WARNINGS:
+        return WARNINGS[warning]
+    for pattern, label in WARNING_PATTERNS:
+        if match := pattern.fullmatch(warning):
+            return match.expand(label)
+    return warning
+
+
 def warnings_label(warnings: str, sep: str = "；") -> str:
-    return sep.join(WARNINGS.get(w, w) for w in warnings.split(sep) if w)
+    return sep.join(warning_label(w) for w in warnings.split(sep) if w)

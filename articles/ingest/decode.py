@@ -117,18 +117,41 @@ def _fallback(data: bytes, filename: str) -> tuple[str, str]:
     return text, best.encoding
 
 
+_SKIPPED = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "head", "math"})
+_BLOCKS = frozenset("p div li h1 h2 h3 h4 h5 h6 tr br section article header footer nav ul ol table dd dt "
+                    "blockquote pre main aside figure figcaption form".split())
+
+
 def html_to_text(html: str) -> tuple[str, str | None]:
-    """Visible text of a saved page, one block per line, and its <title>."""
-    from bs4 import BeautifulSoup
+    """Visible text of a saved page, one block per line, and its <title>.
+
+    BeautifulSoup (lxml underneath) builds the tree whatever its depth; one walk over it with an
+    explicit stack writes the text, so the cost stays linear in the page's size even for a page
+    of 100,000 nested <div>s."""
+    from bs4 import BeautifulSoup, NavigableString
+    from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
 
     soup = BeautifulSoup(html, "lxml")
-    title = soup.title.get_text(" ", strip=True) if soup.title else None
-    for tag in soup(["script", "style", "noscript", "template", "svg", "iframe", "head"]):
-        tag.decompose()
-    blocks = "p div li h1 h2 h3 h4 h5 h6 tr br section article header footer nav ul ol table dd dt blockquote pre".split()
-    for tag in soup.find_all(blocks):
-        tag.insert_before("\n")
-        tag.insert_after("\n")
-    text = soup.get_text()
-    lines = [" ".join(line.split()) for line in text.split("\n")]
-    return "\n".join(line for line in lines if line), title
+    title = " ".join(soup.title.get_text(" ").split()) if soup.title else None
+    hidden = (Comment, Declaration, Doctype, ProcessingInstruction)
+    out: list[str] = []
+    stack: list[tuple[object, bool]] = [(soup, False)]
+    while stack:
+        node, closing = stack.pop()
+        if isinstance(node, NavigableString):
+            if not isinstance(node, hidden):
+                out.append(str(node))
+            continue
+        name = (node.name or "").lower()
+        if closing:
+            if name in _BLOCKS:
+                out.append("\n")
+            continue
+        if name in _SKIPPED:
+            continue
+        if name in _BLOCKS:
+            out.append("\n")
+        stack.append((node, True))
+        stack.extend((child, False) for child in reversed(node.contents))
+    lines = [" ".join(line.split()) for line in "".join(out).split("\n")]
+    return "\n".join(line for line in lines if line), (title or None)

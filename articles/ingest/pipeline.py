@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from . import metadata
+from .checks import checked
 from . import patterns as P
 from .decode import decode_bytes, html_to_text
 from .dedup import bands, simhash
@@ -149,7 +150,7 @@ def parse(data: bytes, filename: str, *, gazetteer: Gazetteer, vocabulary: Vocab
     body = "\n\n".join(body_lines)
     if not body:
         warnings.append("no body found")
-    elif body_lines[-1][-1] not in P.END_PUNCT:
+    elif body.rstrip()[-1] not in P.END_PUNCT:  # the last line may be empty once a trailing author is cut
         warnings.append("body looks truncated")
     elif len(body) < 80:
         warnings.append("body is very short")
@@ -184,7 +185,7 @@ def parse(data: bytes, filename: str, *, gazetteer: Gazetteer, vocabulary: Vocab
     tokens = None
     if with_index_tokens:
         tokens = (" ".join(index_tokens(normalize(title))), " ".join(index_tokens(normalised)) if body else "")
-    return ArticleDraft(
+    return checked(ArticleDraft(
         filename=filename,
         sha256=hashlib.sha256(data).hexdigest(),
         encoding=encoding,
@@ -208,7 +209,7 @@ def parse(data: bytes, filename: str, *, gazetteer: Gazetteer, vocabulary: Vocab
         fingerprint=fingerprint,
         fingerprint_bands=bands(fingerprint),
         index_tokens=tokens,
-    )
+    ))
 
 
 def draft_to_record(draft: ArticleDraft | None, *, file: str, status: str, error: str | None = None) -> dict:

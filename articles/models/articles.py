@@ -80,7 +80,7 @@ class Article(models.Model):
     )
     authors = models.JSONField("作者", default=list, blank=True)
     editors = models.JSONField("编辑", default=list, blank=True)
-    views = models.PositiveIntegerField("点击量", null=True, blank=True, help_text="原页面报告的数字。")
+    views = models.PositiveBigIntegerField("点击量", null=True, blank=True, help_text="原页面报告的数字。")
     url = models.URLField("原文链接", max_length=1000, blank=True)
     language = models.CharField("文字", max_length=8, choices=Language.choices, default=Language.HANS)
     regions = models.ManyToManyField(Region, verbose_name="地区", blank=True, related_name="articles")

@@ -10,18 +10,23 @@ class ImportBatch(models.Model):
         RUNNING = "running", "进行中"
         DONE = "done", "完成"
         FAILED = "failed", "失败"
+        INTERRUPTED = "interrupted", "已中断"
 
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     origin = models.CharField("来源", max_length=20, default="command")
-    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.PENDING)
+    state = models.CharField("状态", max_length=12, choices=State.choices, default=State.PENDING)
     total = models.PositiveIntegerField("文件数", default=0)
     processed = models.PositiveIntegerField("已处理", default=0)
     counts = models.JSONField("统计", default=dict, blank=True)
     options = models.JSONField("选项", default=dict, blank=True)
     upload = models.FileField("上传文件", upload_to="imports/%Y/%m/", blank=True)
     error = models.TextField("错误", blank=True)
+    # Who runs the batch, and when it last wrote: a `running` batch whose process is gone was interrupted.
+    host = models.CharField("主机", max_length=255, blank=True)
+    pid = models.PositiveIntegerField("进程号", null=True, blank=True)
+    heartbeat_at = models.DateTimeField("最近进展", null=True, blank=True)
 
     class Meta:
         verbose_name = "导入批次"

@@ -1,9 +1,12 @@
 """The one write path from an ArticleDraft to an Article (used by the importer and reprocess)."""
 from __future__ import annotations
 
+import logging
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 from django.utils.text import slugify
 
@@ -11,6 +14,8 @@ from articles.ingest import ArticleDraft
 from articles.ingest.dedup import hamming
 from articles.ingest.script import normalize_key, to_simplified
 from articles.models import Article, ImportRecord, Region, Source, Status, StatusChange
+
+logger = logging.getLogger(__name__)
 
 # Fields the importer fills and an editor may correct; reprocess never overwrites edited ones.
 DRAFT_FIELDS = ("title", "body", "summary", "published_at", "date_only", "source", "authors", "editors", "views",
@@ -25,10 +30,38 @@ class UpsertResult:
 
 
 class SourceResolver:
-    """Finds a Source by any spelling (南方雜誌 == 南方杂志); creates missing ones in simplified form."""
+    """Finds a Source by any spelling (南方雜誌 == 南方杂志); creates missing ones in simplified form.
+
+    What it hands out is a real row with its name and aliases (search documents are built from them),
+    and a transaction opened with `atomic()` takes back, on rollback, every source it resolved inside,
+    so no cached id outlives the row a rollback undid.
+    """
 
     def __init__(self, index: dict[str, int]):
         self.index = index
+        self._rows: dict[int, Source] = {}
+        self._journal: list[str] = []  # keys added to the index, in order, for atomic() to take back
+
+    @contextmanager
+    def atomic(self):
+        mark = len(self._journal)
+        try:
+            with transaction.atomic():
+                yield
+        except BaseException:
+            for key in self._journal[mark:]:
+                pk = self.index.pop(key, None)
+                self._rows.pop(pk, None)
+            del self._journal[mark:]
+            raise
+
+    def _row(self, pk: int) -> Source | None:
+        if pk not in self._rows:
+            row = Source.objects.only("id", "name", "aliases").filter(pk=pk).first()
+            if row is None:
+                return None
+            self._rows[pk] = row
+        return self._rows[pk]
 
     def resolve(self, name: str | None) -> Source | None:
         if not name:
@@ -36,7 +69,10 @@ class SourceResolver:
         key = normalize_key(name)
         pk = self.index.get(key)
         if pk is not None:
-            return Source(pk=pk)
+            row = self._row(pk)
+            if row is not None:
+                return row
+            del self.index[key]  # the row is gone (deleted, or its transaction rolled back elsewhere)
         simplified = to_simplified(name.strip())
         source = Source.objects.filter(name=simplified).first()
         if source is None:
@@ -47,6 +83,8 @@ class SourceResolver:
             source.aliases = [*source.aliases, name]
             source.save(update_fields=["aliases"])
         self.index[key] = source.pk
+        self._rows[source.pk] = source
+        self._journal.append(key)
         return source
 
 
@@ -186,10 +224,12 @@ def article_reprocess(*, article: Article, gazetteer, vocabulary, sources: Sourc
     return changed
 
 
-def articles_reprocess(*, queryset, user=None, batch_size: int = 200) -> tuple[int, int]:
-    """Reprocess many articles; returns (seen, changed)."""
-    from django.db import transaction
+def articles_reprocess(*, queryset, user=None, batch_size: int = 200, errors: list | None = None) -> tuple[int, int]:
+    """Reprocess many articles; returns (seen, changed).
 
+    One article that fails (any exception) is rolled back alone, logged with its traceback, and
+    appended to `errors` as (article id, reason); the others go on.
+    """
     from articles import selectors
 
     gazetteer, vocabulary = selectors.build_gazetteer(), selectors.build_vocabulary()
@@ -200,8 +240,14 @@ def articles_reprocess(*, queryset, user=None, batch_size: int = 200) -> tuple[i
         with transaction.atomic():
             for article in Article.objects.filter(pk__in=ids[start:start + batch_size]):
                 seen += 1
-                changed += article_reprocess(article=article, gazetteer=gazetteer, vocabulary=vocabulary,
-                                             sources=sources, region_ids=region_ids, user=user)
+                try:
+                    with sources.atomic():
+                        changed += article_reprocess(article=article, gazetteer=gazetteer, vocabulary=vocabulary,
+                                                     sources=sources, region_ids=region_ids, user=user)
+                except Exception as exc:  # one article never stops the run; the traceback goes to the log
+                    logger.exception("reprocess of article %s failed", article.pk)
+                    if errors is not None:
+                        errors.append((article.pk, f"{type(exc).__name__}: {exc}"))
     return seen, changed
 
 

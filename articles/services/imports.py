@@ -2,27 +2,34 @@
 
 Each chunk of files is written in one transaction together with its ledger rows
 (ImportRecord) and search documents, so a batch killed midway leaves only whole
-articles and running it again completes it.
+articles and running it again completes it (`import_texts --resume` counts what the ledger holds).
+
+Every file is read, parsed and written behind an error boundary: whatever goes wrong with one
+file is that file's error row (its reason; the traceback of an unexpected one in the log), and
+the batch goes on. A chunk the database refuses is written again one file at a time.
 """
 from __future__ import annotations
 
 import hashlib
 import logging
 import os
+import signal
+import socket
+import threading
 import time
 import zipfile
 from collections import Counter, deque
-from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from articles import selectors
-from articles.ingest import ArticleDraft, Gazetteer, IngestError, Vocabulary, parse
+from articles.ingest import ArticleDraft, Gazetteer, Vocabulary
 from articles.ingest.dedup import hamming
 from articles.models import Article, ImportBatch, ImportRecord, Status
 from articles.search import rebuild_index
@@ -37,6 +44,7 @@ from .articles import (
     region_id_map,
 )
 from .inputs import InputRef, Limits, ReadRefused, gather, read
+from .parsers import Parsers, parse_guarded, unexpected
 from .workflow import ensure_can_set_status
 
 logger = logging.getLogger(__name__)
@@ -52,6 +60,7 @@ class FileOutcome:
     draft: ArticleDraft | None = None
     article_id: int | None = None
     duplicate_of_id: int | None = None
+    sha256: str = ""
 
 
 @dataclass
@@ -61,6 +70,8 @@ class ImportSummary:
     total: int = 0
     seconds: float = 0.0
     batch_id: int | None = None
+    resumed: int = 0  # files an earlier, interrupted run of the batch had already done
+    notes: list[str] = field(default_factory=list)  # batch-level events worth telling the operator
 
     @property
     def failed(self) -> int:
@@ -72,7 +83,8 @@ class ImportSummary:
 
     def describe(self) -> str:
         parts = ", ".join(f"{s} {self.counts[s]}" for s in STATUSES if self.counts[s])
-        return (f"{self.total} files in {self.seconds:.1f}s ({self.rate:.0f} files/s): {parts or 'nothing'}"
+        resumed = f" ({self.resumed} done by the interrupted run)" if self.resumed else ""
+        return (f"{self.total} files{resumed} in {self.seconds:.1f}s ({self.rate:.0f} files/s): {parts or 'nothing'}"
                 f"; {self.skipped} other files skipped")
 
 
@@ -80,26 +92,9 @@ def limits_from_settings() -> Limits:
     return Limits(max_file_bytes=settings.GAOKU_MAX_FILE_BYTES)
 
 
-# Parser worker processes build the gazetteer once, from plain rows sent by the parent.
-_worker: dict = {}
-
-
-def _init_worker(rows, vocabulary: Vocabulary) -> None:
-    _worker["gazetteer"] = Gazetteer.from_rows(*rows)
-    _worker["vocabulary"] = vocabulary
-
-
-def _parse_job(job: tuple[str, bytes]) -> tuple[str, ArticleDraft | None, str | None]:
-    """Parse one page in a worker, and segment its title and body for the search index there too."""
-    name, data = job
-    try:
-        draft = parse(data, name, gazetteer=_worker["gazetteer"], vocabulary=_worker["vocabulary"],
-                      with_index_tokens=True)
-    except IngestError as exc:
-        return name, None, str(exc)
-    except RecursionError as exc:  # pathological nesting in saved HTML
-        return name, None, f"{name}: page too deeply nested to read ({exc})"
-    return name, draft, None
+def parse_seconds() -> float:
+    """How long one page may take to parse before it is refused (setting GAOKU_PARSE_SECONDS)."""
+    return settings.GAOKU_PARSE_SECONDS
 
 
 def _chunks(items: list, size: int) -> Iterable[list]:
@@ -111,7 +106,11 @@ def ingest_paths(*, paths: list[str | Path], status: str = Status.DRAFT, source_
                  user=None, dry_run: bool = False, workers: int | None = None, chunk_size: int = 64,
                  batch: ImportBatch | None = None, origin: str = "command",
                  on_file: Callable[[FileOutcome], None] | None = None) -> ImportSummary:
-    """Import every page under `paths`. Bad files are reported, never fatal; returns counts per status."""
+    """Import every page under `paths`. Bad files are reported, never fatal; returns counts per status.
+
+    Given a batch that already has ledger rows (an interrupted run), the files it recorded are
+    counted, not read again: the run resumes. SIGTERM or Ctrl-C marks the batch interrupted.
+    """
     ensure_can_set_status(user, status)
     started = time.monotonic()
     limits = limits_from_settings()
@@ -122,41 +121,123 @@ def ingest_paths(*, paths: list[str | Path], status: str = Status.DRAFT, source_
         if batch is None:
             batch = ImportBatch.objects.create(origin=origin, created_by=user, options={
                 "paths": [str(p) for p in paths], "status": status, "source": source_override})
-        batch.state, batch.total, batch.processed = ImportBatch.State.RUNNING, len(refs), 0
-        batch.save(update_fields=["state", "total", "processed"])
+        refs = _not_yet_recorded(batch, refs, summary)
+        batch_started(batch, total=summary.total, processed=summary.resumed)
         summary.batch_id = batch.pk
-    rows = selectors.gazetteer_rows()
-    vocabulary = selectors.build_vocabulary()
-    writer = _Writer(status=status, source_override=source_override, user=user, batch=batch, dry_run=dry_run)
     if workers is None:
         workers = min(os.cpu_count() or 1, 4) if len(refs) >= 40 else 1
-    pool = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(rows, vocabulary)) if workers > 1 else None
-    if pool is None:
-        _init_worker(rows, vocabulary)
     zips: dict[Path, zipfile.ZipFile] = {}
+    parsers = None
     try:
-        # The worker processes parse up to `ahead` chunks beyond the one being written, so
-        # they never wait for the database and the database never waits for them.
-        pending: deque = deque()
-        ahead = 2 if pool else 0
-        for chunk in _chunks(refs, chunk_size):
-            pending.append((chunk, _prepare_chunk(chunk, limits, zips, pool, writer)))
-            if len(pending) > ahead:
-                _report(_finish_chunk(*pending.popleft(), writer), summary, on_file)
-        while pending:
-            _report(_finish_chunk(*pending.popleft(), writer), summary, on_file)
+        with _interruptible():
+            writer = _Writer(status=status, source_override=source_override, user=user, batch=batch, dry_run=dry_run)
+            parsers = Parsers(workers, selectors.gazetteer_rows(), selectors.build_vocabulary(),
+                              seconds=parse_seconds())
+            # The worker processes parse up to `ahead` chunks beyond the one being written, so
+            # they never wait for the database and the database never waits for them.
+            pending: deque = deque()
+            ahead = 2 if parsers.pool else 0
+            for chunk in _chunks(refs, chunk_size):
+                pending.append((chunk, _prepare_chunk(chunk, limits, zips, parsers, writer)))
+                if len(pending) > ahead:
+                    _report(_finish_chunk(*pending.popleft(), parsers, writer), summary, on_file)
+            while pending:
+                _report(_finish_chunk(*pending.popleft(), parsers, writer), summary, on_file)
+    except BaseException as exc:
+        if parsers:
+            parsers.close(abort=True)
+            parsers = None
+        if batch is not None:
+            batch_stopped(batch, summary, exc)
+        raise
     finally:
         for zf in zips.values():
             zf.close()
-        if pool:
-            pool.shutdown()
+        if parsers:
+            parsers.close()
+    if parsers and parsers.deaths:
+        summary.notes.append(f"a parser process died {parsers.deaths} time(s) (killed, or out of memory); "
+                             "the files it was reading were parsed again")
     summary.seconds = time.monotonic() - started
     if batch is not None:
         batch.state = ImportBatch.State.DONE
         batch.finished_at = timezone.now()
         batch.counts = dict(summary.counts, skipped=summary.skipped)
-        batch.save(update_fields=["state", "finished_at", "counts"])
+        batch.error = ""
+        batch.save(update_fields=["state", "finished_at", "counts", "error"])
     return summary
+
+
+class ImportInterrupted(KeyboardInterrupt):
+    """SIGTERM arrived during an import (Ctrl-C arrives as KeyboardInterrupt)."""
+
+
+def interruption(exc: BaseException) -> str:
+    """SIGTERM, Ctrl-C: what stopped an import."""
+    return str(exc) or ("Ctrl-C" if isinstance(exc, KeyboardInterrupt) else type(exc).__name__)
+
+
+@contextmanager
+def _interruptible():
+    """While importing in the main thread, SIGTERM stops the import the way Ctrl-C does."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise ImportInterrupted(signal.Signals(signum).name)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _not_yet_recorded(batch: ImportBatch, refs: list[InputRef], summary: ImportSummary) -> list[InputRef]:
+    """The inputs the batch's ledger does not hold yet; the recorded ones are counted as they ended."""
+    recorded: dict[str, list[str]] = {}
+    for name, status in batch.records.order_by("id").values_list("file_name", "status"):
+        recorded.setdefault(name, []).append(status)
+    if not recorded:
+        return refs
+    rest = []
+    for ref in refs:
+        statuses = recorded.get(ref.name[:1000])
+        if statuses:
+            summary.counts[statuses.pop(0)] += 1
+            summary.resumed += 1
+        else:
+            rest.append(ref)
+    return rest
+
+
+def batch_started(batch: ImportBatch, *, total: int, processed: int) -> None:
+    """Mark the batch running in this process (host, pid and a heartbeat tell when it is gone)."""
+    batch.state, batch.total, batch.processed = ImportBatch.State.RUNNING, total, processed
+    batch.host, batch.pid, batch.heartbeat_at, batch.error = socket.gethostname(), os.getpid(), timezone.now(), ""
+    batch.save(update_fields=["state", "total", "processed", "host", "pid", "heartbeat_at", "error"])
+
+
+def batch_stopped(batch: ImportBatch, summary: ImportSummary, exc: BaseException) -> None:
+    """A run that ended early: interrupted (a signal, Ctrl-C), or failed as a whole (its reason kept)."""
+    if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+        state = ImportBatch.State.INTERRUPTED
+        error = f"中断（{interruption(exc)}）：已处理 {batch.processed}/{batch.total} 个文件，可以继续导入"
+    else:
+        logger.error("import batch %s failed", batch.pk, exc_info=exc)
+        state, error = ImportBatch.State.FAILED, f"{type(exc).__name__}: {exc}"[:2000]
+    counts = dict(summary.counts, skipped=summary.skipped)
+    for attempt in range(2):
+        try:
+            ImportBatch.objects.filter(pk=batch.pk).update(state=state, error=error, counts=counts,
+                                                           finished_at=timezone.now())
+            break
+        except DatabaseError:
+            if attempt:
+                raise
+            connection.close()  # the interruption may have left the connection mid-query
+    batch.state, batch.error = state, error
 
 
 def database_ready() -> bool:
@@ -182,11 +263,14 @@ def preview_paths_offline(*, paths: list[str | Path], on_file: Callable[[FileOut
     try:
         for ref in gathered.refs:
             try:
-                draft = parse(read(ref, limits, zips), ref.name, gazetteer=gazetteer, vocabulary=vocabulary)
+                _, draft, error, trace = parse_guarded(ref.name, read(ref, limits, zips), gazetteer=gazetteer,
+                                                       vocabulary=vocabulary, seconds=parse_seconds())
             except ReadRefused as exc:
-                outcome = FileOutcome(ref.name, "error", f"{ref.name}: {exc}")
-            except IngestError as exc:
-                outcome = FileOutcome(ref.name, "error", str(exc))
+                draft, error, trace = None, f"{ref.name}: {exc}", None
+            if trace:
+                logger.error("parsing %s failed\n%s", ref.name, trace)
+            if draft is None:
+                outcome = FileOutcome(ref.name, "error", error)
             else:
                 status = "unchanged" if draft.sha256 in seen else (
                     "duplicate" if any(hamming(fp, draft.fingerprint) <= limit for fp in prints) else "new")
@@ -208,43 +292,49 @@ def _report(outcomes, summary: ImportSummary, on_file) -> None:
             on_file(outcome)
 
 
-def _prepare_chunk(chunk: list[InputRef], limits, zips, pool, writer: "_Writer"):
+def _prepare_chunk(chunk: list[InputRef], limits, zips, parsers: Parsers, writer: "_Writer"):
     """Read a chunk, drop bytes already imported, and start parsing the rest."""
-    outcomes: dict[str, FileOutcome] = {}
-    jobs: list[tuple[str, bytes]] = []
-    hashes: dict[str, str] = {}
-    for ref in chunk:
+    outcomes: list[FileOutcome | None] = [None] * len(chunk)
+    jobs: list[tuple[int, bytes, str]] = []
+    for i, ref in enumerate(chunk):
         try:
             data = read(ref, limits, zips)
         except ReadRefused as exc:
-            outcomes[ref.name] = FileOutcome(ref.name, "error", f"{ref.name}: {exc}")
+            outcomes[i] = FileOutcome(ref.name, "error", f"{ref.name}: {exc}")
             continue
-        hashes[ref.name] = hashlib.sha256(data).hexdigest()
-        jobs.append((ref.name, data))
+        except Exception as exc:  # any other failure to read one file is that file's error
+            logger.exception("reading %s failed", ref.name)
+            outcomes[i] = FileOutcome(ref.name, "error", unexpected(ref.name, "reading", exc))
+            continue
+        jobs.append((i, data, hashlib.sha256(data).hexdigest()))
     # Bytes already imported are not parsed again: re-importing a folder is a hash lookup.
-    known = dict(Article.objects.filter(raw_sha256__in=list(hashes.values())).values_list("raw_sha256", "id"))
+    known = {} if writer.dry_run else dict(
+        Article.objects.filter(raw_sha256__in=[h for _, _, h in jobs]).values_list("raw_sha256", "id"))
     to_parse = []
-    for name, data in jobs:
-        if hashes[name] in known and not writer.dry_run:
-            outcomes[name] = FileOutcome(name, "unchanged", article_id=known[hashes[name]])
+    for i, data, sha in jobs:
+        if sha in known:
+            outcomes[i] = FileOutcome(chunk[i].name, "unchanged", article_id=known[sha], sha256=sha)
         else:
-            to_parse.append((name, data))
-    parsed = [pool.submit(_parse_job, job) for job in to_parse] if pool else to_parse
-    return outcomes, parsed, hashes
+            to_parse.append(i)
+    wanted = set(to_parse)
+    return outcomes, to_parse, parsers.submit([(chunk[i].name, data) for i, data, _ in jobs if i in wanted])
 
 
-def _finish_chunk(chunk: list[InputRef], prepared, writer: "_Writer") -> list[FileOutcome]:
-    outcomes, parsed, hashes = prepared
-    results = [f.result() for f in parsed] if parsed and hasattr(parsed[0], "result") else map(_parse_job, parsed)
-    drafts = []
-    for name, draft, error in results:
+def _finish_chunk(chunk: list[InputRef], prepared, parsers: Parsers, writer: "_Writer") -> list[FileOutcome]:
+    outcomes, to_parse, submitted = prepared
+    drafts, positions = [], []
+    for i, (name, draft, error, trace) in zip(to_parse, parsers.results(submitted)):
         if draft is None:
-            outcomes[name] = FileOutcome(name, "error", error)
+            if trace:
+                logger.error("parsing %s failed\n%s", name, trace)
+            outcomes[i] = FileOutcome(name, "error", error)
         else:
             drafts.append(draft)
-    for outcome in writer.write(drafts, list(outcomes.values()), hashes):
-        outcomes[outcome.file] = outcome
-    return [outcomes[ref.name] for ref in chunk]
+            positions.append(i)
+    others = [o for o in outcomes if o is not None]
+    for i, outcome in zip(positions, writer.write(drafts, others)):
+        outcomes[i] = outcome
+    return outcomes
 
 
 class _Writer:
@@ -254,23 +344,62 @@ class _Writer:
         self.sources = SourceResolver(selectors.source_index())
         self.region_ids = region_id_map()
 
-    def write(self, drafts: list[ArticleDraft], others: list[FileOutcome], hashes: dict[str, str]) -> list[FileOutcome]:
+    def write(self, drafts: list[ArticleDraft], others: list[FileOutcome]) -> list[FileOutcome]:
+        """Write a chunk in one transaction; if anything in it fails, write its files one by one."""
         if self.dry_run:
-            return [self._preview(d) for d in drafts]
-        with indexing_suspended(), transaction.atomic():
-            results, indexed = self._write_many(drafts)
-            ImportRecord.objects.bulk_create([
-                ImportRecord(batch=self.batch, file_name=o.file[:1000], sha256=hashes.get(o.file, ""), status=o.status,
-                             error=o.error or "", article_id=o.article_id) for o in others
-            ])
-            written = [r.article_id for r in results
-                       if r.status in ("new", "updated", "duplicate") and r.article_id not in indexed]
-            if written:
-                rebuild_index(queryset=Article.objects.filter(pk__in=written))
-            if self.batch is not None:
-                self.batch.processed += len(drafts) + len(others)
-                ImportBatch.objects.filter(pk=self.batch.pk).update(processed=self.batch.processed)
+            return [self._guarded(d, self._preview) for d in drafts]
+        try:
+            with indexing_suspended(), self.sources.atomic():
+                results = self._write_many(drafts)
+                self._record(others)
+                self._advance(len(drafts) + len(others))
+            return results
+        except Exception as exc:  # the files are retried alone below, where each failure is logged
+            logger.info("chunk write refused (%s: %s); writing one by one", type(exc).__name__, exc)
+        with indexing_suspended():
+            results = [self._guarded(d, self._write_one) for d in drafts]
+            for outcome in others:
+                self._guarded(outcome, lambda o: self._record([o]) or o)
+            self._advance(len(drafts) + len(others))
         return results
+
+    def _guarded(self, item: ArticleDraft | FileOutcome, step: Callable) -> FileOutcome:
+        """One file's step behind an error boundary: a failure is that file's error, never the batch's."""
+        name = item.filename if isinstance(item, ArticleDraft) else item.file
+        draft = item if isinstance(item, ArticleDraft) else None
+        try:
+            if self.dry_run:  # reads only: no transaction (on SQLite each one would take the write lock)
+                return step(item)
+            with self.sources.atomic():
+                return step(item)
+        except (IntegrityError, DatabaseError) as exc:
+            # One article the database refuses (a constraint, a value too long) fails alone.
+            logger.warning("import of %s failed: %s", name, exc)
+            reason = f"{name}: database refused it: {exc}"
+        except Exception as exc:
+            logger.exception("import of %s failed", name)
+            reason = unexpected(name, "checking" if self.dry_run else "writing", exc)
+        if self.batch is not None:
+            try:
+                with transaction.atomic():
+                    ImportRecord.objects.create(batch=self.batch, file_name=name[:1000], status="error",
+                                                sha256=draft.sha256 if draft else "", error=reason[:2000])
+            except DatabaseError:
+                logger.exception("could not record the failure of %s", name)
+        return FileOutcome(name, "error", reason, draft=draft)
+
+    def _record(self, outcomes: list[FileOutcome]) -> None:
+        ImportRecord.objects.bulk_create([
+            ImportRecord(batch=self.batch, file_name=o.file[:1000], sha256=o.sha256, status=o.status,
+                         error=(o.error or "")[:2000], article_id=o.article_id) for o in outcomes
+        ])
+
+    def _advance(self, files: int) -> None:
+        """Count the files done and beat the heart: a batch whose heart stopped was interrupted."""
+        if self.batch is not None:
+            self.batch.processed += files
+            ImportBatch.objects.filter(pk=self.batch.pk).update(processed=self.batch.processed,
+                                                                heartbeat_at=timezone.now())
 
     def _preview(self, draft: ArticleDraft) -> FileOutcome:
         existing = Article.objects.filter(raw_sha256=draft.sha256).values_list("id", flat=True).first()
@@ -280,34 +409,25 @@ class _Writer:
         return FileOutcome(draft.filename, "duplicate" if original else "new", draft=draft,
                            duplicate_of_id=original.pk if original else None)
 
-    def _write_many(self, drafts: list[ArticleDraft]) -> tuple[list[FileOutcome], set[int]]:
-        """All drafts of a chunk in bulk; if the database refuses any, fall back to one by one."""
+    def _write_many(self, drafts: list[ArticleDraft]) -> list[FileOutcome]:
+        """All drafts of a chunk in bulk, with their search documents."""
         indexed: set[int] = set()
-        try:
-            with transaction.atomic():
-                results = articles_create_from_drafts(
-                    drafts=drafts, status=self.status, sources=self.sources, region_ids=self.region_ids,
-                    source_override=self.source_override, user=self.user, batch=self.batch,
-                    indexed=indexed)
-        except (IntegrityError, DatabaseError) as exc:
-            logger.info("bulk write refused (%s); writing one by one", exc)
-            self.sources = SourceResolver(selectors.source_index())  # sources made in the rolled-back savepoint
-            return [self._write_one(d) for d in drafts], set()
-        return [FileOutcome(d.filename, r.status, draft=d, article_id=r.article.pk,
+        results = articles_create_from_drafts(
+            drafts=drafts, status=self.status, sources=self.sources, region_ids=self.region_ids,
+            source_override=self.source_override, user=self.user, batch=self.batch, indexed=indexed)
+        written = [r.article.pk for r in results
+                   if r.status in ("new", "updated", "duplicate") and r.article.pk not in indexed]
+        if written:
+            rebuild_index(queryset=Article.objects.filter(pk__in=written))
+        return [FileOutcome(d.filename, r.status, draft=d, article_id=r.article.pk, sha256=d.sha256,
                             duplicate_of_id=r.duplicate_of.pk if r.duplicate_of else None)
-                for d, r in zip(drafts, results)], indexed
+                for d, r in zip(drafts, results)]
 
     def _write_one(self, draft: ArticleDraft) -> FileOutcome:
-        try:
-            with transaction.atomic():
-                result = article_upsert_from_draft(
-                    draft=draft, status=self.status, sources=self.sources, region_ids=self.region_ids,
-                    source_override=self.source_override, user=self.user, file_name=draft.filename, batch=self.batch)
-        except (IntegrityError, DatabaseError) as exc:
-            # One article the database refuses (a constraint, a value too long) fails alone.
-            logger.warning("import of %s failed: %s", draft.filename, exc)
-            ImportRecord.objects.create(batch=self.batch, file_name=draft.filename[:1000], sha256=draft.sha256,
-                                        status="error", error=str(exc)[:2000])
-            return FileOutcome(draft.filename, "error", f"{draft.filename}: database refused it: {exc}", draft=draft)
+        result = article_upsert_from_draft(
+            draft=draft, status=self.status, sources=self.sources, region_ids=self.region_ids,
+            source_override=self.source_override, user=self.user, file_name=draft.filename, batch=self.batch)
+        if result.status in ("new", "updated", "duplicate"):
+            rebuild_index(queryset=Article.objects.filter(pk=result.article.pk))
         return FileOutcome(draft.filename, result.status, draft=draft, article_id=result.article.pk,
-                           duplicate_of_id=result.duplicate_of.pk if result.duplicate_of else None)
+                           sha256=draft.sha256, duplicate_of_id=result.duplicate_of.pk if result.duplicate_of else None)

@@ -5,8 +5,11 @@ a time, so memory stays flat however many files a batch holds.
 """
 from __future__ import annotations
 
+import lzma
+import re
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Iterator
@@ -32,6 +35,15 @@ class InputRef:
     entry: str | None = None
     size: int = 0
     error: str | None = None  # refused before reading
+    index: int | None = None  # position in the archive: two entries may share a name
+
+
+_UNPRINTABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def display_name(name: str) -> str:
+    """A name every report and database can hold: undecodable bytes of a file name (surrogates) and NUL become U+FFFD."""
+    return _UNPRINTABLE.sub("\ufffd", name)
 
 
 @dataclass
@@ -46,17 +58,22 @@ def gather(paths: list[str | Path], limits: Limits) -> Gathered:
     for raw in paths:
         path = Path(raw)
         if path.is_symlink():
-            out.refs.append(InputRef(str(path), path, error="symbolic link: not followed"))
+            out.refs.append(InputRef(display_name(str(path)), path, error="symbolic link: not followed"))
         elif path.is_dir():
-            for child in sorted(path.rglob("*")):
+            try:
+                children = sorted(path.rglob("*"))
+            except OSError as exc:  # a folder inside that cannot be listed
+                out.refs.append(InputRef(display_name(str(path)), path, error=f"cannot list the folder: {exc}"))
+                continue
+            for child in children:
                 if child.is_symlink():
-                    out.refs.append(InputRef(str(child), child, error="symbolic link: not followed"))
+                    out.refs.append(InputRef(display_name(str(child)), child, error="symbolic link: not followed"))
                 elif child.is_file():
                     _add_file(child, limits, out)
         elif path.is_file():
             _add_file(path, limits, out, explicit=True)
         else:
-            out.refs.append(InputRef(str(path), path, error="no such file or folder"))
+            out.refs.append(InputRef(display_name(str(path)), path, error="no such file or folder"))
     return out
 
 
@@ -65,9 +82,13 @@ def _add_file(path: Path, limits: Limits, out: Gathered, explicit: bool = False)
     if suffix == ZIP_SUFFIX:
         out.refs.extend(_zip_refs(path, limits, out))
     elif suffix in TEXT_SUFFIXES or explicit:
-        size = path.stat().st_size
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            out.refs.append(InputRef(display_name(str(path)), path, error=f"cannot read: {exc}"))
+            return
         error = f"too large: {size} bytes (limit {limits.max_file_bytes})" if size > limits.max_file_bytes else None
-        out.refs.append(InputRef(str(path), path, size=size, error=error))
+        out.refs.append(InputRef(display_name(str(path)), path, size=size, error=error))
     else:
         out.skipped += 1
 
@@ -84,20 +105,20 @@ def _zip_refs(path: Path, limits: Limits, out: Gathered) -> Iterator[InputRef]:
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError) as exc:
-        yield InputRef(str(path), path, error=f"not a readable zip archive: {exc}")
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        yield InputRef(display_name(str(path)), path, error=f"not a readable zip archive: {exc}")
         return
     if len(infos) > limits.max_zip_entries:
-        yield InputRef(str(path), path, error=f"zip has {len(infos)} entries (limit {limits.max_zip_entries})")
+        yield InputRef(display_name(str(path)), path, error=f"zip has {len(infos)} entries (limit {limits.max_zip_entries})")
         return
     total = sum(i.file_size for i in infos)
     if total > limits.max_zip_total_bytes:
-        yield InputRef(str(path), path, error=f"zip would expand to {total} bytes (limit {limits.max_zip_total_bytes})")
+        yield InputRef(display_name(str(path)), path, error=f"zip would expand to {total} bytes (limit {limits.max_zip_total_bytes})")
         return
-    for info in infos:
+    for index, info in enumerate(infos):
         if info.is_dir():
             continue
-        name = f"{path}/{info.filename}"
+        name = display_name(f"{path}/{info.filename}")
         mode = info.external_attr >> 16
         suffix = PurePosixPath(info.filename).suffix.lower()
         if reason := _unsafe_entry_name(info.filename):
@@ -114,7 +135,13 @@ def _zip_refs(path: Path, limits: Limits, out: Gathered) -> Iterator[InputRef]:
             ratio = info.file_size / info.compress_size
             yield InputRef(name, path, info.filename, error=f"compression ratio {ratio:.0f}:1 looks like a zip bomb")
         else:
-            yield InputRef(name, path, info.filename, size=info.file_size)
+            yield InputRef(name, path, info.filename, size=info.file_size, index=index)
+
+
+def exception_name(exc: BaseException) -> str:
+    """IndexError, zlib.error: the type as a reader can look it up."""
+    kind = type(exc)
+    return kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
 
 
 class ReadRefused(Exception):
@@ -133,10 +160,12 @@ def read(ref: InputRef, limits: Limits, zips: dict[Path, zipfile.ZipFile]) -> by
             zf = zips.get(ref.path)
             if zf is None:
                 zf = zips[ref.path] = zipfile.ZipFile(ref.path)
-            with zf.open(ref.entry) as fh:
+            with zf.open(zf.infolist()[ref.index] if ref.index is not None else ref.entry) as fh:
                 data = fh.read(limits.max_file_bytes + 1)
-    except (OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError) as exc:
-        raise ReadRefused(f"cannot read: {exc}") from None
+    except (OSError, EOFError, zipfile.BadZipFile, zlib.error, lzma.LZMAError, RuntimeError, NotImplementedError,
+            ValueError) as exc:
+        # A corrupt deflate stream (zlib.error), a truncated entry (EOFError), a bad CRC (BadZipFile)...
+        raise ReadRefused(f"cannot read ({exception_name(exc)}): {exc}") from None
     if len(data) > limits.max_file_bytes:
         raise ReadRefused(f"too large: more than {limits.max_file_bytes} bytes")
     return data
