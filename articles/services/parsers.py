@@ -93,9 +93,12 @@ def _time_limit(seconds: float | None):
 def parse_guarded(name: str, data: bytes, *, gazetteer: Gazetteer, vocabulary: Vocabulary,
                   seconds: float | None = None, with_index_tokens: bool = False) -> ParseResult:
     """parse() behind the file's error boundary: never raises for a bad page."""
+    started = time.monotonic()
     try:
         with _time_limit(seconds):
             draft = parse(data, name, gazetteer=gazetteer, vocabulary=vocabulary, with_index_tokens=with_index_tokens)
+        if seconds and time.monotonic() - started > seconds:
+            raise ParseTimeout  # the interrupt fell inside a C call that swallowed it: the page is still too slow
     except IngestError as exc:
         return name, None, str(exc), None
     except RecursionError:  # pathological nesting in saved HTML
