@@ -2,29 +2,28 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.db import models
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html, format_html_join
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles.models import Article, Status
+from articles.models.tags import validate_tag_names
 from articles.resources import EXPORT_FORMATS, IMPORT_FORMATS, ArticleResource
 from articles.services import workflow
 
 from . import actions, desk
 from .filters import AttentionFilter, CityFilter, DuplicateFilter, ProvinceFilter, TagFilter
-from .imports import reprocess_selected
-
-# Fields an editor corrects; reprocess leaves them alone once changed by hand.
-EDITABLE_FIELDS = {"title", "body", "summary", "published_at", "date_only", "source", "authors", "editors", "views",
-                   "url", "language", "regions", "tags"}
-
 
 class NamesField(forms.CharField):
     """A list of names typed as 付文科、赵珊 (、，, or spaces between them)."""
@@ -36,9 +35,20 @@ class NamesField(forms.CharField):
         return [n for n in re.split(r"[、，,;；\s]+", super().to_python(value) or "") if n.strip("[]\"'")]
 
 
+def version_of(article: Article) -> str:
+    """The token a change form carries: the article's updated_at when the form was opened."""
+    return article.updated_at.isoformat()
+
+
+# What the conflict message names when someone else saved first.
+CONFLICT_FIELDS = ("title", "summary", "body", "source", "published_at", "authors", "editors", "url", "status",
+                   "publish_at")
+
+
 class ArticleForm(forms.ModelForm):
     authors = NamesField(label="作者", required=False, help_text="多个名字用顿号（、）或逗号分隔。")
     editors = NamesField(label="编辑", required=False, help_text="多个名字用顿号（、）或逗号分隔。")
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Article
@@ -52,23 +62,96 @@ class ArticleForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.changed_fields: set[str] = set()
+        # Judged against the row as it is now, not the instance the form shows (a history version, a stale page).
+        self.stored = Article.objects.filter(pk=self.instance.pk).first() if self.instance.pk else None
+        if self.stored is not None:
+            self.fields["version"].initial = version_of(self.stored)
+            self.fields["version"].required = True
+            # Reverting to an old version restores its text, never its status or schedule.
+            self.initial["status"], self.initial["publish_at"] = self.stored.status, self.stored.publish_at
+        for name in ("published_at", "publish_at"):
+            if name in self.fields:  # show (and keep) the seconds: a no-op save must not change the time
+                self.fields[name].widget.widgets[1].format = "%H:%M:%S"
         if "status" in self.fields:
-            current = self.instance.status if self.instance.pk else None
+            current = self.stored.status if self.stored else None
             self.fields["status"].choices = [
                 (v, label) for v, label in Status.choices
                 if v == current or workflow.can_set_status(user, v, current)
             ]
 
+    def clean_body(self):
+        return self.cleaned_data["body"].replace("\r\n", "\n")  # browsers post CRLF; paragraphs are "\n\n"
+
+    def clean_summary(self):
+        return self.cleaned_data["summary"].replace("\r\n", "\n")
+
+    def clean_tags(self):
+        names = self.cleaned_data["tags"]
+        validate_tag_names(names)
+        return names
+
     def clean(self):
         cleaned = super().clean()
-        status = cleaned.get("status")
-        current = self.instance.status if self.instance.pk else None
-        if status and status != current and not workflow.can_set_status(self.user, status, current):
-            raise ValidationError("没有发布权限：只能保存为草稿或提交审核。")
-        if cleaned.get("publish_at") and not self.user.has_perm(workflow.PUBLISH_PERMISSION):
-            if "publish_at" in self.changed_data:
-                raise ValidationError("没有发布权限：不能定时发布。")
+        if self.stored is not None:
+            if cleaned.get("version") and cleaned["version"] != version_of(self.stored):
+                self._conflict(cleaned["version"])
+            self.changed_fields = self._changed_against_stored(cleaned)
+        else:
+            self.changed_fields = set(self.changed_data) - {"version"}
+        status = cleaned.get("status", self.stored.status if self.stored else Status.DRAFT)
+        publish_at = cleaned["publish_at"] if "publish_at" in self.fields else (
+            self.stored.publish_at if self.stored else None)
+        try:
+            workflow.check_change(self.user, stored=self.stored, status=status, publish_at=publish_at,
+                                  changed=self.changed_fields)
+        except (PermissionDenied, ValidationError) as exc:
+            raise ValidationError(exc.messages if isinstance(exc, ValidationError) else str(exc))
         return cleaned
+
+    def _changed_against_stored(self, cleaned) -> set[str]:
+        stored, changed = self.stored, set()
+        for name, new in cleaned.items():
+            if name == "version":
+                continue
+            if name == "tags":
+                old, new = {n.lower() for n in stored.tags.names()}, {n.lower() for n in new}
+            elif name == "regions":
+                old, new = set(stored.regions.values_list("pk", flat=True)), {r.pk for r in new}
+            elif isinstance(Article._meta.get_field(name), models.ForeignKey):
+                old, new = getattr(stored, f"{name}_id"), getattr(new, "pk", None)
+            else:
+                old = getattr(stored, name)
+                if isinstance(old, datetime) and new is not None and old.replace(microsecond=0) == new:
+                    cleaned[name] = new = old  # the form shows whole seconds; keep the stored value
+            if old != new:
+                changed.add(name)
+        return changed
+
+    def _conflict(self, token: str) -> None:
+        """Someone saved since this form was opened: say who, when and what, and do not overwrite."""
+        stored = self.stored
+        opened = Article.history.filter(id=stored.pk, updated_at=parse_datetime(token)).order_by("-history_id").first()
+        last = Article.history.filter(id=stored.pk).order_by("-history_id").select_related("history_user").first()
+        who = getattr(last, "history_user", None) or "导入程序"
+        when = timezone.localtime(stored.updated_at).strftime("%Y-%m-%d %H:%M:%S")
+        fields = [Article._meta.get_field(f).verbose_name for f in CONFLICT_FIELDS
+                  if opened is None or getattr(opened, f) != getattr(stored, f)]
+        data = self.data.copy()
+        data["version"] = version_of(stored)  # saving again, having seen this, overwrites deliberately
+        self.data = data
+        raise ValidationError(
+            f"保存冲突：这篇文章在你打开之后已被 {who} 于 {when} 修改（{'、'.join(fields) or '标签或地区'}）。"
+            f"你的修改尚未保存。现在的标题是“{stored.title}”。请在新窗口打开本文核对；"
+            "确认要用你的版本覆盖时，再保存一次。")
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.stored is not None:
+            # Fields the form does not edit come from the stored row, not from a history version.
+            for field in Article._meta.concrete_fields:
+                if field.name not in self.fields and field.name != "updated_at":
+                    setattr(self.instance, field.attname, getattr(self.stored, field.attname))
 
 
 @admin.register(Article)
@@ -89,7 +172,7 @@ class ArticleAdmin(ImportExportMixin, SimpleHistoryAdmin):
     readonly_fields = ("raw_text", "file_name", "raw_sha256", "encoding", "fingerprint", "extraction_notes",
                        "warnings", "created_at", "updated_at", "edited_fields", "preview_link", "status_log")
     fieldsets = (
-        (None, {"fields": ("title", "preview_link", "body", "summary")}),
+        (None, {"fields": ("version", "title", "preview_link", "body", "summary")}),
         ("出处", {"fields": ("source", ("published_at", "date_only"), "authors", "editors", "views", "url",
                               "language")}),
         ("分类", {"fields": ("regions", "tags")}),
@@ -101,7 +184,7 @@ class ArticleAdmin(ImportExportMixin, SimpleHistoryAdmin):
     )
     actions = [actions.submit_for_review, actions.publish, actions.unpublish, actions.archive,
                actions.add_tags, actions.remove_tags, actions.add_regions, actions.set_regions, actions.set_source,
-               reprocess_selected]
+               actions.reprocess_selected]
 
     class Media:
         css = {"all": ("admin-gaoku/desk.css",)}
@@ -174,24 +257,28 @@ class ArticleAdmin(ImportExportMixin, SimpleHistoryAdmin):
             (c.at.strftime("%Y-%m-%d %H:%M"), c.from_status or "—", c.to_status, c.user or "系统", c.note)
             for c in rows)) or "—"
 
+    def has_change_permission(self, request, obj=None):
+        """A published (or scheduled) article is read-only to anyone who may not publish."""
+        if obj is not None and obj.pk and not workflow.can_edit(request.user, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return fields if workflow.may_publish(request.user) else (*fields, "publish_at")
+
     def save_model(self, request, obj, form, change):
-        obj._history_user = request.user
-        if change:
-            edited = (set(form.changed_data) & EDITABLE_FIELDS) - set(obj.edited_fields)
-            obj.edited_fields = sorted(set(obj.edited_fields) | edited)
-        new_status = obj.status
-        if change and "status" in form.changed_data:
-            obj.status = form.initial.get("status", obj.status)
-            super().save_model(request, obj, form, change)
-            try:
-                workflow.article_change_status(article=obj, status=new_status, user=request.user,
-                                               publish_at=obj.publish_at)
-            except (PermissionDenied, ValidationError) as exc:
-                messages.error(request, str(exc))
-        else:
-            super().save_model(request, obj, form, change)
-            if not change:
-                workflow.record_creation(article=obj, user=request.user)
+        if change and not form.changed_fields:
+            return  # a no-op save writes nothing: no history row, nothing marked edited
+        workflow.article_save_edit(article=obj, user=request.user, changed=form.changed_fields)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """A revert is an edit of the article as it is now: the same permission as its change form."""
+        if request.method == "POST":
+            current = get_object_or_404(Article, pk=object_id)
+            if self.revert_disabled(request, current) or not self.has_change_permission(request, current):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_urls(self):
         view = self.admin_site.admin_view
