@@ -10,8 +10,9 @@ from django.template.response import TemplateResponse
 from articles.models import Region, Source, Status
 from articles.models.tags import validate_tag_names
 from articles.services import curation, workflow
-from articles.services.articles import articles_reprocess
 from articles.tagging import parse_tags
+
+from . import imports
 
 
 def _status_action(status, label):
@@ -98,10 +99,8 @@ def reprocess_selected(modeladmin, request, queryset):
     except PermissionDenied as exc:
         modeladmin.message_user(request, str(exc), messages.ERROR)
         return None
-    seen, changed = articles_reprocess(queryset=queryset, user=request.user)
-    modeladmin.message_user(request, f"已重新抽取 {seen} 篇，其中 {changed} 篇有变化（编辑改过的字段保持不变）。")
-    return None
+    return imports.reprocess_selected(modeladmin, request, queryset)
 
 
-reprocess_selected.short_description = "重新抽取所选文章"
+reprocess_selected.short_description = imports.reprocess_selected.short_description
 reprocess_selected.allowed_permissions = ("change",)
