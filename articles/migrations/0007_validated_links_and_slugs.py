@@ -43,6 +43,16 @@ class Migration(migrations.Migration):
         migrations.RunPython(repair_sources, migrations.RunPython.noop),
         migrations.AlterField(
             model_name='article',
+            name='views',
+            field=models.PositiveIntegerField(blank=True, help_text='原页面报告的数字。', null=True, validators=[django.core.validators.MaxValueValidator(2147483647)], verbose_name='点击量'),
+        ),
+        migrations.AlterField(
+            model_name='historicalarticle',
+            name='views',
+            field=models.PositiveIntegerField(blank=True, help_text='原页面报告的数字。', null=True, validators=[django.core.validators.MaxValueValidator(2147483647)], verbose_name='点击量'),
+        ),
+        migrations.AlterField(
+            model_name='article',
             name='url',
             field=models.URLField(blank=True, max_length=1000, validators=[django.core.validators.URLValidator(message='请输入以 http:// 或 https:// 开头的网址。', schemes=['http', 'https'])], verbose_name='原文链接'),
         ),

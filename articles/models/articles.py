@@ -1,3 +1,4 @@
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -82,7 +83,8 @@ class Article(models.Model):
     )
     authors = models.JSONField("作者", default=list, blank=True)
     editors = models.JSONField("编辑", default=list, blank=True)
-    views = models.PositiveIntegerField("点击量", null=True, blank=True, help_text="原页面报告的数字。")
+    views = models.PositiveIntegerField("点击量", null=True, blank=True, help_text="原页面报告的数字。",
+                                        validators=[MaxValueValidator(2_147_483_647)])
     url = models.URLField("原文链接", max_length=1000, blank=True, validators=[http_url])
     language = models.CharField("文字", max_length=8, choices=Language.choices, default=Language.HANS)
     regions = models.ManyToManyField(Region, verbose_name="地区", blank=True, related_name="articles")

@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.text import slugify
 
 from articles.ingest.script import normalize_key, to_simplified
@@ -67,4 +67,7 @@ class Source(models.Model):
         return {normalize_key(n) for n in [self.name, *self.aliases] if n}
 
     def get_absolute_url(self):
-        return reverse("articles:source", kwargs={"slug": self.slug})
+        try:
+            return reverse("articles:source", kwargs={"slug": self.slug})
+        except NoReverseMatch:  # a row stored before slugs were validated: no link rather than a 500 for readers
+            return ""

@@ -49,7 +49,7 @@ class _FormFields(HTMLParser):
             self.inside = False
 
 
-def form_data(html: str, form_id: str | None = None, **overrides) -> dict:
+def form_data(html: str, form_id: str | None = None, /, **overrides) -> dict:
     """The data a browser would post for the form (`form_id`), with some fields replaced."""
     parser = _FormFields(form_id)
     parser.feed(html)
@@ -61,8 +61,8 @@ def form_data(html: str, form_id: str | None = None, **overrides) -> dict:
     return result
 
 
-def open_and_post(client, url: str, form_id: str | None = None, **overrides):
+def open_and_post(client, page_url: str, form_id: str | None = None, /, **overrides):
     """GET the page, then post its form back with `overrides`; returns the POST response."""
-    page = client.get(url)
-    assert page.status_code == 200, (url, page.status_code)
-    return client.post(url, form_data(page.content.decode(), form_id, **overrides))
+    page = client.get(page_url)
+    assert page.status_code == 200, (page_url, page.status_code)
+    return client.post(page_url, form_data(page.content.decode(), form_id, **overrides))
