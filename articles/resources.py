@@ -136,6 +136,19 @@ class SourceResource(resources.ModelResource):
         report_skipped = True
         clean_model_instances = True  # slugs that route, http(s) homepages, lengths: as in the form
 
+    def before_import(self, dataset, **kwargs):
+        self._user = kwargs.get("user")
+
+    def import_instance(self, instance, row, **kwargs):
+        stored = Source.objects.filter(pk=instance.pk).first() if instance.pk else None
+        super().import_instance(instance, row, **kwargs)
+        if stored is None or all(getattr(stored, f) == getattr(instance, f) for f in self._meta.fields):
+            return
+        try:  # published articles show the source: changing it then needs 审核, as in the form
+            workflow.ensure_can_edit(kwargs.get("user") or getattr(self, "_user", None), stored.articles.all())
+        except PermissionDenied as exc:
+            raise ValidationError(f"来源“{stored.name}”：{exc}") from exc
+
 
 class RegionResource(resources.ModelResource):
     parent = fields.Field(attribute="parent", column_name="parent",

@@ -1,11 +1,13 @@
 """Tags with counts, rename, merge (old names become synonyms), delete unused; synonyms."""
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
-from articles.models import TagSynonym
+from articles.models import Status, TagSynonym
+from articles.services import workflow
 from articles.services.curation import tag_merge, tags_delete_unused
 
 admin.site.unregister(Tag)
@@ -23,7 +25,11 @@ def merge_tags(modeladmin, request, queryset):
     if len(tags) < 2:
         modeladmin.message_user(request, "请至少选择两个标签。", messages.WARNING)
         return
-    moved = tag_merge(keep=tags[0], others=tags[1:], user=request.user)
+    try:
+        moved = tag_merge(keep=tags[0], others=tags[1:], user=request.user)
+    except PermissionDenied as exc:
+        modeladmin.message_user(request, str(exc), messages.ERROR)
+        return
     modeladmin.message_user(request, f"已合并到“{tags[0].name}”，涉及 {moved} 篇文章。", messages.SUCCESS)
 
 
@@ -41,6 +47,13 @@ class TagAdmin(TaggitTagAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(article_count=Count("articles_taggedarticle_items"))
+
+    def has_change_permission(self, request, obj=None):
+        """Published articles show the tag's name and link: renaming it then needs 审核 (the workflow gate)."""
+        if obj is not None and not workflow.may_publish(request.user) and obj.articles_taggedarticle_items.filter(
+                content_object__status=Status.PUBLISHED).exists():
+            return False
+        return super().has_change_permission(request, obj)
 
     @admin.display(description="文章数", ordering="article_count")
     def article_count(self, obj):

@@ -13,6 +13,7 @@ from typing import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 
 from articles.models import Article, Status, StatusChange
 
@@ -73,10 +74,17 @@ def can_edit(user, article: Article) -> bool:
 
 def ensure_can_edit(user, articles: Iterable[Article]) -> None:
     """Refuse the whole operation if any article is published and the user may not publish."""
-    refused = [a for a in articles if not can_edit(user, a)]
+    if may_publish(user):
+        return
+    if isinstance(articles, QuerySet):  # a source's or a tag's articles: ask the database, never load them all
+        published = articles.filter(status=Status.PUBLISHED)
+        refused, total = list(published.values_list("pk", "title")[:5]), published.count()
+    else:
+        refused = [(a.pk, a.title) for a in articles if not can_edit(user, a)]
+        total = len(refused)
     if refused:
-        names = "、".join(f"#{a.pk}《{a.title[:20]}》" for a in refused[:5])
-        more = f"等 {len(refused)} 篇" if len(refused) > 5 else ""
+        names = "、".join(f"#{pk}《{title[:20]}》" for pk, title in refused[:5])
+        more = f"等 {total} 篇" if total > 5 else ""
         raise PermissionDenied(f"没有发布权限：已发布的文章只有“审核”组能修改（{names}{more}）。"
                                "请先请审核撤回，或只选择草稿和待审的文章。")
 

@@ -35,8 +35,10 @@ BARE_PAYLOADS = [{}, {"keep": "original"}, {"keep": "duplicate"}, {"status": Sta
 
 def reader_view(article: Article) -> tuple:
     """What readers see of an article."""
-    return (article.title, article.body, article.summary, article.source_id, article.url, article.published_at,
-            tuple(sorted(article.tags.names())), tuple(sorted(article.regions.values_list("pk", flat=True))))
+    source = Source.objects.filter(pk=article.source_id).values_list("name", "slug", "homepage").first()
+    return (article.title, article.body, article.summary, source, article.url, article.published_at,
+            tuple(sorted(article.tags.values_list("name", "slug"))),
+            tuple(sorted(article.regions.values_list("pk", flat=True))))
 
 
 class Desk:

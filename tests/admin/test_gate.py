@@ -170,3 +170,19 @@ def test_editor_upload_of_the_same_url_leaves_a_published_article_alone(editor, 
     assert Article.objects.get(pk=article.pk).title == article.title
     ingest_paths(paths=[page], user=reviewer)
     assert Article.objects.get(pk=article.pk).title == "未经审核的新标题"
+
+
+def test_editor_cannot_rename_the_source_or_tag_of_a_published_article(client, editor, reviewer, imported):
+    from articles.models import Source
+
+    article = imported[0]
+    workflow.article_publish(article=article, user=reviewer)
+    source, tag = article.source, article.tags.first()
+    client.force_login(editor)
+    csv = f"name,aliases,homepage,slug\n{source.name},,https://example.com/,{source.slug}-new\n".encode()
+    response = client.post(reverse("admin:articles_source_import"), {
+        "resource": 0, "format": 0, "import_file": SimpleUploadedFile("s.csv", csv)})
+    assert response.context.get("confirm_form") is None and "发布权限" in response.content.decode()
+    assert open_and_post(client, reverse("admin:articles_source_change", args=[source.pk]), slug="x").status_code == 403
+    assert client.post(reverse("admin:taggit_tag_change", args=[tag.pk]), {"name": "x", "slug": "x"}).status_code == 403
+    assert Source.objects.get(pk=source.pk).slug == source.slug and article.tags.filter(pk=tag.pk, name=tag.name)
