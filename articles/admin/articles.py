@@ -9,7 +9,9 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.contrib.admin.views.main import ORDER_VAR
 from django.db import models
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -18,7 +20,10 @@ from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles.models import Article, Status
+from articles.ingest.script import to_simplified, to_traditional
 from articles.models.tags import validate_tag_names
+from articles.search import CANDIDATE_LIMIT, search
+from articles.search.query import SearchFilters
 from articles.resources import EXPORT_FORMATS, IMPORT_FORMATS, ArticleResource
 from articles.services import workflow
 
@@ -165,7 +170,7 @@ class ArticleAdmin(ImportExportMixin, SimpleHistoryAdmin):
     list_filter = ("status", ProvinceFilter, CityFilter, TagFilter, "source", "published_at", "language",
                    "has_warnings", DuplicateFilter, AttentionFilter)
     list_select_related = ("source",)
-    search_fields = ("title", "source__name", "body")
+    search_fields = ("title", "source__name")  # the search box itself goes through articles.search (below)
     date_hierarchy = "published_at"
     autocomplete_fields = ("source", "regions", "duplicate_of")
     list_per_page = 50
@@ -205,6 +210,23 @@ class ArticleAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("regions__parent", "tags")
+
+    def get_search_results(self, request, queryset, search_term):
+        """The site's search backend (segmented, 黨建 = 党建, ranked), drafts included; plus title and source
+        substrings in either script, ranked after the backend's hits."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        hits = search(term, filters=SearchFilters(public_only=False), limit=CANDIDATE_LIMIT)
+        cond = Q(pk__in=hits.ids)
+        for variant in {term, to_simplified(term), to_traditional(term)}:
+            cond |= Q(title__icontains=variant) | Q(source__name__icontains=variant)
+        rank = Case(*[When(pk=pk, then=Value(i)) for i, pk in enumerate(hits.ids)],
+                    default=Value(len(hits.ids)), output_field=IntegerField())
+        queryset = queryset.filter(cond)
+        if ORDER_VAR in request.GET:  # the editor sorted by a column
+            return queryset, False
+        return queryset.annotate(search_rank=rank).order_by("search_rank", *queryset.query.order_by), False
 
     def lookup_allowed(self, lookup, value, request=None):
         if lookup in ("import_records__batch__id__exact", "duplicate_of__id__exact"):
