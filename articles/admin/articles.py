@@ -28,6 +28,7 @@ from articles.resources import EXPORT_FORMATS, IMPORT_FORMATS, ArticleResource
 from articles.services import workflow
 
 from . import actions, desk
+from .history import ChineseHistoryHelper
 from .filters import AttentionFilter, CityFilter, DuplicateFilter, ProvinceFilter, TagFilter
 
 class NamesField(forms.CharField):
@@ -237,8 +238,6 @@ class ArticleAdmin(ImportExportMixin, SimpleHistoryAdmin):
     def published_display(self, obj):
         if not obj.published_at:
             return "—"
-        from django.utils import timezone
-
         local = timezone.localtime(obj.published_at)
         return local.strftime("%Y-%m-%d") if obj.date_only else local.strftime("%Y-%m-%d %H:%M")
 
@@ -275,8 +274,10 @@ class ArticleAdmin(ImportExportMixin, SimpleHistoryAdmin):
         if not obj.pk:
             return "—"
         rows = obj.status_changes.select_related("user")[:10]
+        label = dict(Status.choices)
         return format_html_join("", "<div>{} {} → {}（{}）{}</div>", (
-            (c.at.strftime("%Y-%m-%d %H:%M"), c.from_status or "—", c.to_status, c.user or "系统", c.note)
+            (timezone.localtime(c.at).strftime("%Y-%m-%d %H:%M"), label.get(c.from_status, "—"),
+             label.get(c.to_status, c.to_status), c.user or "系统", c.note)
             for c in rows)) or "—"
 
     def has_change_permission(self, request, obj=None):
@@ -293,6 +294,9 @@ class ArticleAdmin(ImportExportMixin, SimpleHistoryAdmin):
         if change and not form.changed_fields:
             return  # a no-op save writes nothing: no history row, nothing marked edited
         workflow.article_save_edit(article=obj, user=request.user, changed=form.changed_fields)
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ChineseHistoryHelper(self.model, historical_record)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """A revert is an edit of the article as it is now: the same permission as its change form."""

@@ -120,6 +120,8 @@ class Article(models.Model):
 
     objects = ArticleQuerySet.as_manager()
     history = HistoricalRecords(
+        verbose_name="文章历史版本",
+        verbose_name_plural="文章历史版本",
         excluded_fields=["raw_text", "fingerprint", "fp_band0", "fp_band1", "fp_band2", "fp_band3", "has_warnings"],
         m2m_fields=[regions],
         # History is read per article (by id and date); indexes copied from the article would only slow writes.
