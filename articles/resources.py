@@ -21,6 +21,12 @@ from articles.tagging import parse_tags
 _NAME_SEPARATORS = re.compile(r"[、，,;；\s\u3000]+")
 
 
+def split_names(text) -> list[str]:
+    """'付文科、赵珊，付文科' -> ['付文科', '赵珊']: the given order, each name once."""
+    names = (n.strip() for n in _NAME_SEPARATORS.split(str(text or "")))
+    return list(dict.fromkeys(n for n in names if n.strip("[]\"'")))
+
+
 class TagsWidget(widgets.Widget):
     """taggit's manager is not an M2M of ids to us: names joined by '，', parsed with the Chinese-aware parser."""
 
@@ -47,7 +53,7 @@ class NamesWidget(widgets.Widget):
     """A JSON list of names as '、'-separated text."""
 
     def clean(self, value, row=None, **kwargs):
-        return list(dict.fromkeys(n.strip() for n in _NAME_SEPARATORS.split(str(value or "")) if n.strip()))
+        return split_names(value)
 
     def render(self, value, obj=None, **kwargs):
         return "、".join(value or [])

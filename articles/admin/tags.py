@@ -1,5 +1,4 @@
 """Tags with counts, rename, merge (old names become synonyms), delete unused; synonyms."""
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
