@@ -36,3 +36,9 @@ def test_title_matches_rank_first_and_drafts_are_searched(client, editor, import
     # Sorting by a column still works while searching.
     response = client.get(reverse("admin:articles_article_changelist"), {"q": "党建", "o": "1"})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("term", ['"', "*", "AND", "()", "'", "党建 OR", "NEAR(党建", "“党建", "x" * 500, "\x00", "%_"])
+def test_any_search_text_answers(term, client, editor, imported):
+    client.force_login(editor)
+    assert client.get(reverse("admin:articles_article_changelist"), {"q": term}).status_code == 200
