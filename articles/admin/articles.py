@@ -21,7 +21,7 @@ from articles.search.query import SearchFilters
 from articles.services import workflow
 
 from . import actions, desk
-from .filters import AttentionFilter, CityFilter, DuplicateFilter, ProvinceFilter, TagFilter
+from .filters import AttentionFilter, CityFilter, DuplicateFilter, ProvinceFilter, TagFilter, warning_label
 from .forms import ArticleForm
 from .history import ChineseHistoryHelper
 
@@ -42,7 +42,7 @@ class ArticleAdmin(ImportExportMixin, SimpleHistoryAdmin):
     autocomplete_fields = ("source", "regions", "duplicate_of")
     list_per_page = 50
     readonly_fields = ("raw_text", "file_name", "raw_sha256", "encoding", "fingerprint", "extraction_notes",
-                       "warnings", "created_at", "updated_at", "edited_fields", "preview_link", "status_log")
+                       "warning_list", "created_at", "updated_at", "edited_list", "preview_link", "status_log")
     fieldsets = (
         (None, {"fields": ("version", "title", "preview_link", "body", "summary")}),
         ("出处", {"fields": ("source", ("published_at", "date_only"), "authors", "editors", "views", "url",
@@ -51,8 +51,8 @@ class ArticleAdmin(ImportExportMixin, SimpleHistoryAdmin):
         ("发布", {"fields": ("status", "publish_at", "status_log"),
                   "description": "编辑可保存草稿、提交审核；发布、定时、撤回和归档需要“审核”组的发布权限。"}),
         ("导入来源（只读）", {"classes": ("collapse",), "fields": (
-            "warnings", "extraction_notes", "file_name", "raw_sha256", "encoding", "fingerprint", "duplicate_of",
-            "edited_fields", "created_at", "updated_at", "raw_text")}),
+            "warning_list", "extraction_notes", "file_name", "raw_sha256", "encoding", "fingerprint", "duplicate_of",
+            "edited_list", "created_at", "updated_at", "raw_text")}),
     )
     actions = [actions.submit_for_review, actions.publish, actions.unpublish, actions.archive,
                actions.add_tags, actions.remove_tags, actions.add_regions, actions.set_regions, actions.set_source,
@@ -118,6 +118,22 @@ class ArticleAdmin(ImportExportMixin, SimpleHistoryAdmin):
     @admin.display(description="警告", boolean=True, ordering="has_warnings")
     def warning_flag(self, obj):
         return not obj.has_warnings
+
+    @admin.display(description="警告")
+    def warning_list(self, obj):
+        return format_html_join("", "<div>{}</div>", ((warning_label(w),) for w in obj.warnings)) or "—"
+
+    @admin.display(description="人工修改的字段")
+    def edited_list(self, obj):
+        names = [str(Article._meta.get_field(f).verbose_name) for f in obj.edited_fields]
+        return "、".join(names) + "（重新抽取和重新导入不会覆盖）" if names else "—"
+
+    def changelist_view(self, request, extra_context=None):
+        """A 需要处理 list says what its reason means and what to do."""
+        reason = AttentionFilter.CHOICES.get(request.GET.get(AttentionFilter.parameter_name, ""))
+        if reason:
+            extra_context = {**(extra_context or {}), "subtitle": f"{reason[0]}：{reason[2]}"}
+        return super().changelist_view(request, extra_context)
 
     @admin.display(description="抽取规则")
     def extraction_notes(self, obj):

@@ -29,9 +29,10 @@ def attention_view(modeladmin, request):
         raise PermissionDenied
     changelist = reverse("admin:articles_article_changelist")
     rows = []
-    for key, (label, condition) in AttentionFilter.CHOICES.items():
+    for key, (label, condition, explanation) in AttentionFilter.CHOICES.items():
         count = Article.objects.filter(condition).distinct().count()
-        rows.append({"label": label, "count": count, "url": f"{changelist}?attention={key}"})
+        rows.append({"label": label, "count": count, "url": f"{changelist}?attention={key}",
+                     "explanation": explanation})
     context = {**modeladmin.admin_site.each_context(request), "title": "需要处理", "rows": rows,
                "opts": modeladmin.model._meta}
     return TemplateResponse(request, "admin/articles/attention.html", context)

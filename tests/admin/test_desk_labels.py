@@ -26,3 +26,27 @@ def test_history_speaks_chinese(client, editor, reviewer, imported):
     assert "已发布" in text and "草稿" in text and "修改人" in text and "reviewer" in text
     page = visible_text(client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode())
     assert "草稿 → 已发布" in page and "已发布 → 草稿" in page
+
+
+def test_needs_attention_counts_and_explains_every_reason(client, editor, imported):
+    from articles.admin.filters import AttentionFilter
+
+    Article.objects.filter(pk=imported[0].pk).update(warnings=["title guessed", "body is very short"],
+                                                     has_warnings=True, published_at=None, source=None)
+    client.force_login(editor)
+    text = visible_text(client.get(reverse("admin:articles_article_attention")).content.decode())
+    for label, _, explanation in AttentionFilter.CHOICES.values():
+        assert label in text and explanation in text
+    articles = list(Article.objects.all())
+    expected = {
+        "title_guessed": {a.pk for a in articles if "title guessed" in a.warnings},
+        "no_date": {a.pk for a in articles if a.published_at is None},
+        "no_source": {a.pk for a in articles if a.source_id is None},
+        "short_body": {a.pk for a in articles if {"body is very short", "no body found", "body looks truncated"} & set(a.warnings)},
+    }
+    for key, pks in expected.items():
+        response = client.get(reverse("admin:articles_article_changelist"), {"attention": key})
+        assert imported[0].pk in pks and {a.pk for a in response.context["cl"].result_list} == pks, key
+        assert AttentionFilter.CHOICES[key][2] in response.content.decode()
+    page = visible_text(client.get(reverse("admin:articles_article_change", args=[imported[0].pk])).content.decode())
+    assert "标题是推测的" in page and "正文很短" in page and "title guessed" not in page
