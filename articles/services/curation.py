@@ -170,3 +170,13 @@ def article_resolve_duplicate(*, keep: Article, duplicate: Article, user=None) -
             StatusChange.objects.create(article=duplicate, from_status=before, to_status=Status.ARCHIVED, user=user,
                                         note=f"标为 #{keep.pk} 的重复稿")
     return keep
+
+
+def article_not_duplicate(*, article: Article, user=None) -> Article:
+    """An editor's decision: this is not a repost of the article it was matched with; both stay as they are."""
+    _editable(user, [article])
+    original = article.duplicate_of_id
+    article.duplicate_of = None
+    article._history_user, article._change_reason = user, f"判定不是 #{original} 的重复稿"
+    article.save(update_fields=["duplicate_of", "updated_at"])
+    return article

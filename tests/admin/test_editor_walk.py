@@ -128,7 +128,7 @@ def walk_actions(client, editor, desk):
         for name in model_admin.get_actions(request):
             for selected in [pks, *[[pk] for pk in pks[:6]]]:
                 data = {"action": name, "_selected_action": selected, "apply": "1", "tags": "编辑的标签",
-                        "regions": [region.pk], "source": source.pk, "post": "yes"}
+                        "regions": [region.pk], "source": source.pk, "post": "yes", "keep": selected[-1]}
                 response = client.post(changelist, data)
                 if response.status_code >= 500:
                     failures.append(f"action {name}: {response.status_code}")
