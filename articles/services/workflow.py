@@ -115,16 +115,21 @@ def _record(article: Article, *, before_status: str, before_publish_at, user, no
                                     user=user, note=note[:200])
 
 
-def article_save_edit(*, article: Article, user=None, changed: Iterable[str], reason: str = "") -> Article:
+def article_save_edit(*, article: Article, user=None, changed: Iterable[str], reason: str = "",
+                      stored: Article | None = None) -> Article:
     """Save an edit of one article (form, history revert, import): check it against the stored row, record it.
 
     `article` carries the new values; `changed` names the fields that differ from the stored row.
     Reader-visible fields an editor changed are recorded in `edited_fields`, so re-extract and
     re-import leave them alone. Owns its transaction; many-to-many fields are saved by the caller.
+    `stored`: the row as the caller loaded it in this transaction (a bulk import loads them all at once).
     """
     changed = set(changed)
-    with transaction.atomic():
-        stored = Article.objects.select_for_update().filter(pk=article.pk).first() if article.pk else None
+    # No savepoint of its own: inside an import each row already has one, and a failure fails the row.
+    with transaction.atomic(savepoint=False):
+        if stored is None and article.pk:
+            stored = (Article.objects.select_for_update().only("pk", "title", "status", "publish_at")
+                      .filter(pk=article.pk).order_by().first())
         check_change(user, stored=stored, status=article.status, publish_at=article.publish_at, changed=changed)
         if stored is not None:
             article.mark_edited(changed)
