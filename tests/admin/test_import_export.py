@@ -77,3 +77,16 @@ def test_regions_export_by_code(client, superuser, imported):
     text = export(client, "region", "csv").decode("utf-8-sig")
     assert "3301,杭州市,杭州,city,33" in text
     assert Region.objects.count() == len(text.strip().splitlines()) - 1
+
+
+def test_import_keeps_the_search_index_in_step(client, superuser, imported):
+    from articles.search import search
+    from articles.search.query import SearchFilters
+
+    client.force_login(superuser)
+    a, b = imported[0], imported[1]
+    import_file(client, "article", "csv", (f"id,title\n{a.pk},钱塘江潮水观测记\n".encode()))
+    import_file(client, "article", "csv", (f"id,tags\n{b.pk},潮汐研究\n".encode()))
+    everyone = SearchFilters(public_only=False)
+    assert search("钱塘江潮水", filters=everyone).ids == [a.pk]
+    assert search("潮汐研究", filters=everyone).ids == [b.pk]
