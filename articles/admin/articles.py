@@ -113,7 +113,9 @@ class ArticleAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
     @admin.display(description="标签")
     def tag_list(self, obj):
-        return "，".join(t.name for t in obj.tags.all()) or "—"
+        names = [t.name for t in obj.tags.all()]
+        shown = "，".join(names[:4])
+        return f"{shown} 等 {len(names)} 个" if len(names) > 4 else (shown or "—")
 
     @admin.display(description="警告", boolean=True, ordering="has_warnings")
     def warning_flag(self, obj):
