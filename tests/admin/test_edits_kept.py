@@ -116,3 +116,17 @@ def test_service_reprocess_keeps_recorded_fields(imported, editor):
     Article.objects.filter(pk=article.pk).update(title="手工标题", edited_fields=["title"])
     articles_reprocess(queryset=Article.objects.filter(pk=article.pk), user=editor)
     assert Article.objects.get(pk=article.pk).title == "手工标题"
+
+
+def test_a_stale_form_saved_after_a_reimport_shows_the_conflict(client, editor, imported, tmp_path):
+    article = next(a for a in imported if a.url)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    client.force_login(editor)
+    stale = client.get(url).content.decode()
+    page = tmp_path / "corrected.txt"
+    page.write_text(open(article.file_name, encoding="utf-8").read().replace(article.title, "来源更正后的标题"),
+                    encoding="utf-8")
+    assert ingest_paths(paths=[page]).counts["updated"] == 1  # the command line: no user
+    response = client.post(url, form_data(stale, summary="编辑写的摘要"))
+    assert response.status_code == 200 and "保存冲突" in response.content.decode()
+    assert Article.objects.get(pk=article.pk).title == "来源更正后的标题"
