@@ -22,12 +22,12 @@ from articles.services import workflow
 
 from . import actions, desk
 from .filters import AttentionFilter, CityFilter, DuplicateFilter, ProvinceFilter, TagFilter, warning_label
-from .forms import ArticleForm
+from .forms import ArticleForm, IdsOnlyAutocomplete
 from .history import ChineseHistoryHelper
 
 
 @admin.register(Article)
-class ArticleAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class ArticleAdmin(IdsOnlyAutocomplete, ImportExportMixin, SimpleHistoryAdmin):
     form = ArticleForm
     resource_classes = [ArticleResource]
     import_formats = IMPORT_FORMATS

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django import forms
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils import timezone
@@ -90,6 +91,8 @@ class ArticleForm(forms.ModelForm):
             self.changed_fields = self._changed_against_stored(cleaned)
         else:
             self.changed_fields = set(self.changed_data) - {"version"}
+        if {"status", "publish_at"} & set(self.errors):
+            return cleaned  # the field's own error says what is wrong
         status = cleaned.get("status", self.stored.status if self.stored else Status.DRAFT)
         publish_at = cleaned["publish_at"] if "publish_at" in self.fields else (
             self.stored.publish_at if self.stored else None)
@@ -143,3 +146,34 @@ class ArticleForm(forms.ModelForm):
             for field in Article._meta.concrete_fields:
                 if field.name not in self.fields and field.name != "updated_at":
                     setattr(self.instance, field.attname, getattr(self.stored, field.attname))
+
+
+class _IdsOnly:
+    """Django's autocomplete widgets look a posted value up to re-render it; a value that is no id (`abc`)
+    would raise there (a 500) although the field itself reports it as an invalid choice."""
+
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, [v for v in value if str(v).isdigit()], attr)
+
+
+class AutocompleteSelectIds(_IdsOnly, AutocompleteSelect):
+    pass
+
+
+class AutocompleteSelectMultipleIds(_IdsOnly, AutocompleteSelectMultiple):
+    pass
+
+
+class IdsOnlyAutocomplete:
+    """ModelAdmin mixin: its autocomplete fields use the widgets above."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault("widget", AutocompleteSelectIds(db_field, self.admin_site, using=kwargs.get("using")))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault("widget", AutocompleteSelectMultipleIds(db_field, self.admin_site,
+                                                                      using=kwargs.get("using")))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)

@@ -12,6 +12,8 @@ from articles.models import Status, TagSynonym
 from articles.services import workflow
 from articles.services.curation import tag_merge, tags_delete_unused
 
+from .forms import IdsOnlyAutocomplete
+
 admin.site.unregister(Tag)
 
 
@@ -93,7 +95,7 @@ class TagAdmin(TaggitTagAdmin):
 
 
 @admin.register(TagSynonym)
-class TagSynonymAdmin(admin.ModelAdmin):
+class TagSynonymAdmin(IdsOnlyAutocomplete, admin.ModelAdmin):
     list_display = ("name", "tag")
     search_fields = ("name", "tag__name")
     autocomplete_fields = ("tag",)

@@ -28,7 +28,9 @@ pytestmark = pytest.mark.django_db
 # What an editor might try on any form: publish, clear the schedule, change the text.
 FORM_PAYLOADS = [{}, {"status": Status.PUBLISHED}, {"publish_at_0": "", "publish_at_1": ""},
                  {"status": Status.PUBLISHED, "publish_at_0": "", "publish_at_1": "", "title": "编辑改的标题"},
-                 {"title": "编辑改的标题", "tags": "编辑的标签", "name": "编辑改的名字"}]
+                 {"title": "编辑改的标题", "tags": "编辑的标签", "name": "编辑改的名字"},
+                 {"tag": "abc", "source": "abc", "regions": "abc", "duplicate_of": "abc", "parent": "abc",
+                  "version": "旧", "views": "-1", "published_at_0": "昨天", "slug": "a/b", "homepage": "javascript:x"}]
 # What an editor might post to pages without a model form (duplicates, batch confirmation ...).
 BARE_PAYLOADS = [{}, {"keep": "original"}, {"keep": "duplicate"}, {"status": Status.PUBLISHED}]
 
