@@ -50,3 +50,17 @@ def test_needs_attention_counts_and_explains_every_reason(client, editor, import
         assert AttentionFilter.CHOICES[key][2] in response.content.decode()
     page = visible_text(client.get(reverse("admin:articles_article_change", args=[imported[0].pk])).content.decode())
     assert "标题是推测的" in page and "正文很短" in page and "title guessed" not in page
+
+
+def test_history_marks_what_changed_inside_the_body(client, reviewer, imported):
+    from tests.admin.browserlike import open_and_post
+
+    article = imported[1]
+    paragraphs = article.body.split("\n\n")
+    paragraphs[1] = paragraphs[1][:10] + "<b>新加的句子</b>" + paragraphs[1][10:]
+    client.force_login(reviewer)
+    open_and_post(client, reverse("admin:articles_article_change", args=[article.pk]), body="\n\n".join(paragraphs))
+    html = client.get(reverse("admin:articles_article_history", args=[article.pk])).content.decode()
+    assert "<ins>&lt;b&gt;新加的句子&lt;/b&gt;</ins>" in html  # marked, and escaped
+    assert f"（{len(paragraphs) - 2} 段未变）" in html and "chars]" not in html
+    assert paragraphs[3][:30] not in html  # unchanged paragraphs are not repeated
