@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import linebreaks
 
 from . import selectors_site as site
 from .models import Region, Source
@@ -28,7 +29,8 @@ class LatestFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return item.summary
+        # RSS <description> and Atom <summary type="html"> are HTML to feed readers: scraped text goes in escaped.
+        return linebreaks(item.summary, autoescape=True)
 
     def item_pubdate(self, item):
         return item.published_at

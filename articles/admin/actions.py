@@ -2,13 +2,17 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
 
 from articles.models import Region, Source, Status
+from articles.models.tags import validate_tag_names
 from articles.services import curation, workflow
+from articles.tagging import parse_tags
+
+from . import imports
 
 
 def _status_action(status, label):
@@ -36,6 +40,13 @@ archive = _status_action(Status.ARCHIVED, "已归档")
 class TagsForm(forms.Form):
     tags = forms.CharField(label="标签", help_text="用逗号、顿号或空格分隔，如：基层党建，乡村振兴、党建")
 
+    def clean_tags(self):
+        names = parse_tags(self.cleaned_data["tags"])
+        if not names:
+            raise ValidationError("请至少填写一个标签。")
+        validate_tag_names(names)
+        return self.cleaned_data["tags"]
+
 
 class RegionsForm(forms.Form):
     regions = forms.ModelMultipleChoiceField(label="地区", queryset=Region.objects.select_related("parent"))
@@ -51,7 +62,7 @@ def _intermediate(modeladmin, request, queryset, form_class, title, apply):
     if "apply" in request.POST and form.is_valid():
         try:
             n = apply(form.cleaned_data)
-        except PermissionDenied as exc:
+        except (PermissionDenied, ValidationError) as exc:
             modeladmin.message_user(request, str(exc), messages.ERROR)
             return None
         modeladmin.message_user(request, f"{title}：已处理 {n} 篇文章。", messages.SUCCESS)
@@ -79,3 +90,17 @@ add_regions = _bulk("add_regions", "添加地区", RegionsForm, curation.article
 set_regions = _bulk("set_regions", "设定地区（替换）", RegionsForm, curation.articles_set_regions)
 set_source = _bulk("set_source", "设定来源", SourceForm, curation.articles_set_source)
 
+
+
+def reprocess_selected(modeladmin, request, queryset):
+    """Re-run extraction on the stored raw text, keeping editors' changes; published ones need 审核."""
+    try:
+        workflow.ensure_can_edit(request.user, queryset)
+    except PermissionDenied as exc:
+        modeladmin.message_user(request, str(exc), messages.ERROR)
+        return None
+    return imports.reprocess_selected(modeladmin, request, queryset)
+
+
+reprocess_selected.short_description = imports.reprocess_selected.short_description
+reprocess_selected.allowed_permissions = ("change",)

@@ -1,79 +1,35 @@
 """The editors' article desk: list, filters, change form with provenance, workflow actions, preview."""
 from __future__ import annotations
 
-import re
-
-from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin
+from django.contrib.admin.views.main import ORDER_VAR
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from articles.ingest.script import to_simplified, to_traditional
 from articles.models import Article, Status
 from articles.resources import EXPORT_FORMATS, IMPORT_FORMATS, ArticleResource
+from articles.search import CANDIDATE_LIMIT, search
+from articles.search.query import SearchFilters
 from articles.services import workflow
 from articles.services.uploads import upload_display_name
 
 from . import actions, desk
 from .filters import AttentionFilter, CityFilter, DuplicateFilter, ProvinceFilter, TagFilter
-from .imports import reprocess_selected
-
-# Fields an editor corrects; reprocess leaves them alone once changed by hand.
-EDITABLE_FIELDS = {"title", "body", "summary", "published_at", "date_only", "source", "authors", "editors", "views",
-                   "url", "language", "regions", "tags"}
-
-
-class NamesField(forms.CharField):
-    """A list of names typed as 付文科、赵珊 (、，, or spaces between them)."""
-
-    def prepare_value(self, value):
-        return "、".join(value) if isinstance(value, list) else (value or "")
-
-    def to_python(self, value):
-        return [n for n in re.split(r"[、，,;；\s]+", super().to_python(value) or "") if n.strip("[]\"'")]
-
-
-class ArticleForm(forms.ModelForm):
-    authors = NamesField(label="作者", required=False, help_text="多个名字用顿号（、）或逗号分隔。")
-    editors = NamesField(label="编辑", required=False, help_text="多个名字用顿号（、）或逗号分隔。")
-
-    class Meta:
-        model = Article
-        fields = "__all__"
-        widgets = {
-            "body": forms.Textarea(attrs={"rows": 24, "class": "gaoku-body"}),
-            "summary": forms.Textarea(attrs={"rows": 3}),
-            "title": forms.TextInput(attrs={"class": "vLargeTextField"}),
-        }
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        if "status" in self.fields:
-            current = self.instance.status if self.instance.pk else None
-            self.fields["status"].choices = [
-                (v, label) for v, label in Status.choices
-                if v == current or workflow.can_set_status(user, v, current)
-            ]
-
-    def clean(self):
-        cleaned = super().clean()
-        status = cleaned.get("status")
-        current = self.instance.status if self.instance.pk else None
-        if status and status != current and not workflow.can_set_status(self.user, status, current):
-            raise ValidationError("没有发布权限：只能保存为草稿或提交审核。")
-        if cleaned.get("publish_at") and not self.user.has_perm(workflow.PUBLISH_PERMISSION):
-            if "publish_at" in self.changed_data:
-                raise ValidationError("没有发布权限：不能定时发布。")
-        return cleaned
+from .reasons import warning_label
+from .forms import ArticleForm, IdsOnlyAutocomplete
+from .history import ChineseHistoryHelper
 
 
 @admin.register(Article)
-class ArticleAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class ArticleAdmin(IdsOnlyAutocomplete, ImportExportMixin, SimpleHistoryAdmin):
     form = ArticleForm
     resource_classes = [ArticleResource]
     import_formats = IMPORT_FORMATS
@@ -83,26 +39,26 @@ class ArticleAdmin(ImportExportMixin, SimpleHistoryAdmin):
     list_filter = ("status", ProvinceFilter, CityFilter, TagFilter, "source", "published_at", "language",
                    "has_warnings", DuplicateFilter, AttentionFilter)
     list_select_related = ("source",)
-    search_fields = ("title", "source__name", "body")
+    search_fields = ("title", "source__name")  # the search box itself goes through articles.search (below)
     date_hierarchy = "published_at"
     autocomplete_fields = ("source", "regions", "duplicate_of")
     list_per_page = 50
     readonly_fields = ("raw_text", "file_label", "raw_sha256", "encoding", "fingerprint", "extraction_notes",
-                       "warnings", "created_at", "updated_at", "edited_fields", "preview_link", "status_log")
+                       "warning_list", "created_at", "updated_at", "edited_list", "preview_link", "status_log")
     fieldsets = (
-        (None, {"fields": ("title", "preview_link", "body", "summary")}),
+        (None, {"fields": ("version", "title", "preview_link", "body", "summary")}),
         ("出处", {"fields": ("source", ("published_at", "date_only"), "authors", "editors", "views", "url",
                               "language")}),
         ("分类", {"fields": ("regions", "tags")}),
         ("发布", {"fields": ("status", "publish_at", "status_log"),
                   "description": "编辑可保存草稿、提交审核；发布、定时、撤回和归档需要“审核”组的发布权限。"}),
         ("导入来源（只读）", {"classes": ("collapse",), "fields": (
-            "warnings", "extraction_notes", "file_label", "raw_sha256", "encoding", "fingerprint", "duplicate_of",
-            "edited_fields", "created_at", "updated_at", "raw_text")}),
+            "warning_list", "extraction_notes", "file_label", "raw_sha256", "encoding", "fingerprint", "duplicate_of",
+            "edited_list", "created_at", "updated_at", "raw_text")}),
     )
     actions = [actions.submit_for_review, actions.publish, actions.unpublish, actions.archive,
                actions.add_tags, actions.remove_tags, actions.add_regions, actions.set_regions, actions.set_source,
-               reprocess_selected]
+               actions.reprocess_selected]
 
     class Media:
         css = {"all": ("admin-gaoku/desk.css",)}
@@ -128,6 +84,23 @@ class ArticleAdmin(ImportExportMixin, SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("regions__parent", "tags")
 
+    def get_search_results(self, request, queryset, search_term):
+        """The site's search backend (segmented, 黨建 = 党建, ranked), drafts included; plus title and source
+        substrings in either script, ranked after the backend's hits."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        hits = search(term, filters=SearchFilters(public_only=False), limit=CANDIDATE_LIMIT)
+        cond = Q(pk__in=hits.ids)
+        for variant in {term, to_simplified(term), to_traditional(term)}:
+            cond |= Q(title__icontains=variant) | Q(source__name__icontains=variant)
+        rank = Case(*[When(pk=pk, then=Value(i)) for i, pk in enumerate(hits.ids)],
+                    default=Value(len(hits.ids)), output_field=IntegerField())
+        queryset = queryset.filter(cond)
+        if ORDER_VAR in request.GET:  # the editor sorted by a column
+            return queryset, False
+        return queryset.annotate(search_rank=rank).order_by("search_rank", *queryset.query.order_by), False
+
     def lookup_allowed(self, lookup, value, request=None):
         if lookup in ("import_records__batch__id__exact", "duplicate_of__id__exact"):
             return True
@@ -137,8 +110,6 @@ class ArticleAdmin(ImportExportMixin, SimpleHistoryAdmin):
     def published_display(self, obj):
         if not obj.published_at:
             return "—"
-        from django.utils import timezone
-
         local = timezone.localtime(obj.published_at)
         return local.strftime("%Y-%m-%d") if obj.date_only else local.strftime("%Y-%m-%d %H:%M")
 
@@ -148,11 +119,29 @@ class ArticleAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
     @admin.display(description="标签")
     def tag_list(self, obj):
-        return "，".join(t.name for t in obj.tags.all()) or "—"
+        names = [t.name for t in obj.tags.all()]
+        shown = "，".join(names[:4])
+        return f"{shown} 等 {len(names)} 个" if len(names) > 4 else (shown or "—")
 
     @admin.display(description="警告", boolean=True, ordering="has_warnings")
     def warning_flag(self, obj):
         return not obj.has_warnings
+
+    @admin.display(description="警告")
+    def warning_list(self, obj):
+        return format_html_join("", "<div>{}</div>", ((warning_label(w),) for w in obj.warnings)) or "—"
+
+    @admin.display(description="人工修改的字段")
+    def edited_list(self, obj):
+        names = [str(Article._meta.get_field(f).verbose_name) for f in obj.edited_fields]
+        return "、".join(names) + "（重新抽取和重新导入不会覆盖）" if names else "—"
+
+    def changelist_view(self, request, extra_context=None):
+        """A 需要处理 list says what its reason means and what to do."""
+        reason = AttentionFilter.CHOICES.get(request.GET.get(AttentionFilter.parameter_name, ""))
+        if reason:
+            extra_context = {**(extra_context or {}), "subtitle": f"{reason[0]}：{reason[2]}"}
+        return super().changelist_view(request, extra_context)
 
     @admin.display(description="抽取规则")
     def extraction_notes(self, obj):
@@ -175,28 +164,37 @@ class ArticleAdmin(ImportExportMixin, SimpleHistoryAdmin):
         if not obj.pk:
             return "—"
         rows = obj.status_changes.select_related("user")[:10]
+        label = dict(Status.choices)
         return format_html_join("", "<div>{} {} → {}（{}）{}</div>", (
-            (c.at.strftime("%Y-%m-%d %H:%M"), c.from_status or "—", c.to_status, c.user or "系统", c.note)
+            (timezone.localtime(c.at).strftime("%Y-%m-%d %H:%M"), label.get(c.from_status, "—"),
+             label.get(c.to_status, c.to_status), c.user or "系统", c.note)
             for c in rows)) or "—"
 
+    def has_change_permission(self, request, obj=None):
+        """A published (or scheduled) article is read-only to anyone who may not publish."""
+        if obj is not None and obj.pk and not workflow.can_edit(request.user, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return fields if workflow.may_publish(request.user) else (*fields, "publish_at")
+
     def save_model(self, request, obj, form, change):
-        obj._history_user = request.user
-        if change:
-            edited = (set(form.changed_data) & EDITABLE_FIELDS) - set(obj.edited_fields)
-            obj.edited_fields = sorted(set(obj.edited_fields) | edited)
-        new_status = obj.status
-        if change and "status" in form.changed_data:
-            obj.status = form.initial.get("status", obj.status)
-            super().save_model(request, obj, form, change)
-            try:
-                workflow.article_change_status(article=obj, status=new_status, user=request.user,
-                                               publish_at=obj.publish_at)
-            except (PermissionDenied, ValidationError) as exc:
-                messages.error(request, str(exc))
-        else:
-            super().save_model(request, obj, form, change)
-            if not change:
-                workflow.record_creation(article=obj, user=request.user)
+        if change and not form.changed_fields:
+            return  # a no-op save writes nothing: no history row, nothing marked edited
+        workflow.article_save_edit(article=obj, user=request.user, changed=form.changed_fields)
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ChineseHistoryHelper(self.model, historical_record)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """A revert is an edit of the article as it is now: the same permission as its change form."""
+        if request.method == "POST":
+            current = get_object_or_404(Article, pk=object_id)
+            if self.revert_disabled(request, current) or not self.has_change_permission(request, current):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_urls(self):
         view = self.admin_site.admin_view

@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from articles.models import Article
-from articles.services.curation import article_resolve_duplicate
+from articles.services.curation import article_not_duplicate, article_resolve_duplicate
 
 from .filters import AttentionFilter
 
@@ -29,9 +29,10 @@ def attention_view(modeladmin, request):
         raise PermissionDenied
     changelist = reverse("admin:articles_article_changelist")
     rows = []
-    for key, (label, condition) in AttentionFilter.CHOICES.items():
+    for key, (label, condition, explanation) in AttentionFilter.CHOICES.items():
         count = Article.objects.filter(condition).distinct().count()
-        rows.append({"label": label, "count": count, "url": f"{changelist}?attention={key}"})
+        rows.append({"label": label, "count": count, "url": f"{changelist}?attention={key}",
+                     "explanation": explanation})
     context = {**modeladmin.admin_site.each_context(request), "title": "需要处理", "rows": rows,
                "opts": modeladmin.model._meta}
     return TemplateResponse(request, "admin/articles/attention.html", context)
@@ -48,6 +49,10 @@ def compare_view(modeladmin, request, pk):
     if request.method == "POST":
         if not modeladmin.has_change_permission(request, duplicate):
             raise PermissionDenied
+        if "not_duplicate" in request.POST:
+            article_not_duplicate(article=duplicate, user=request.user)
+            messages.success(request, f"已判定 #{duplicate.pk} 不是 #{original.pk} 的重复稿，两篇都保留原状。")
+            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[duplicate.pk]))
         keep, other = (original, duplicate) if request.POST.get("keep") == "original" else (duplicate, original)
         try:
             article_resolve_duplicate(keep=keep, duplicate=other, user=request.user)

@@ -71,16 +71,28 @@ class AttentionFilter(admin.SimpleListFilter):
 
     title = "需要处理"
     parameter_name = "attention"
+    # key: (label, condition, what the editor should do)
     CHOICES = {
-        "warnings": ("导入警告", Q(has_warnings=True)),
-        "guessed": ("字段为推测", Q(warnings__icontains="guess")),
-        "duplicates": ("疑似重复", Q(duplicate_of__isnull=False)),
-        "no_regions": ("没有地区", Q(regions__isnull=True)),
-        "no_tags": ("没有标签", Q(tagged_items__isnull=True)),
+        "warnings": ("导入警告", Q(has_warnings=True), "导入时有任何警告的文章；打开后在“导入来源”里看警告。"),
+        "title_guessed": ("标题是推测的", Q(warnings__icontains="title guessed"),
+                          "页面上没有明确的标题，导入程序选了最像标题的一行：请核对标题。"),
+        "guessed": ("地区是推测的", Q(warnings__icontains="region guessed"),
+                    "地区是从网站页脚推测的，可能是网站所在地而不是文章所讲的地方：请核对地区。"),
+        "no_date": ("没有发布时间", Q(published_at__isnull=True), "没有找到发布时间：请从原文补上。"),
+        "no_source": ("没有来源", Q(source__isnull=True), "没有找到来源：请设定来源。"),
+        "short_body": ("正文很短或不完整", Q(warnings__icontains="body is very short")
+                       | Q(warnings__icontains="no body found") | Q(warnings__icontains="body looks truncated")
+                       | Q(warnings__icontains="body much shorter"),
+                       "正文很短、缺失、似乎被截断，或比页面上的文字短得多：请对照原始文本。"),
+        "body_guessed": ("正文是按文字密度找到的", Q(warnings__icontains="body found by text density"),
+                         "标题下方没有正文，导入程序取了页面上文字最密的一段：请核对正文的开头和结尾。"),
+        "duplicates": ("疑似重复", Q(duplicate_of__isnull=False), "与已有文章几乎相同：打开后对照原稿，决定保留哪篇或标为不重复。"),
+        "no_regions": ("没有地区", Q(regions__isnull=True), "没有识别出地区：请添加地区。"),
+        "no_tags": ("没有标签", Q(tagged_items__isnull=True), "没有标签：请添加标签。"),
     }
 
     def lookups(self, request, model_admin):
-        return [(k, label) for k, (label, _) in self.CHOICES.items()]
+        return [(k, label) for k, (label, _, _) in self.CHOICES.items()]
 
     def queryset(self, request, queryset):
         if self.value() in self.CHOICES:

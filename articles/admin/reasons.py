@@ -30,7 +30,7 @@ REASONS = [(re.compile(pattern), label) for pattern, label in [
 ]]
 
 WARNINGS = {
-    "no date found": "没有找到日期",
+    "no date found": "没有找到发布时间",
     "no source found": "没有找到来源",
     "no body found": "没有找到正文",
     "body looks truncated": "正文似乎不完整",

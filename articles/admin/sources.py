@@ -1,9 +1,11 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from import_export.admin import ImportExportMixin
 
-from articles.models import Source
+from articles.models import Source, Status
 from articles.resources import EXPORT_FORMATS, IMPORT_FORMATS, SourceResource
+from articles.services import workflow
 from articles.services.curation import source_merge
 
 
@@ -14,7 +16,11 @@ def merge_sources(modeladmin, request, queryset):
         modeladmin.message_user(request, "请至少选择两个来源。", messages.WARNING)
         return
     keep, others = sources[0], sources[1:]
-    moved = source_merge(keep=keep, others=others, user=request.user)
+    try:
+        moved = source_merge(keep=keep, others=others, user=request.user)
+    except PermissionDenied as exc:
+        modeladmin.message_user(request, str(exc), messages.ERROR)
+        return
     modeladmin.message_user(request, f"已合并到“{keep.name}”，移动 {moved} 篇文章。", messages.SUCCESS)
 
 
@@ -35,6 +41,13 @@ class SourceAdmin(ImportExportMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(article_count=Count("articles"))
+
+    def has_change_permission(self, request, obj=None):
+        """Published articles show the source's name and link: changing it then needs 审核 (the workflow gate)."""
+        if obj is not None and not workflow.may_publish(request.user) and obj.articles.filter(
+                status=Status.PUBLISHED).exists():
+            return False
+        return super().has_change_permission(request, obj)
 
     @admin.display(description="文章数", ordering="article_count")
     def article_count(self, obj):

@@ -3,6 +3,21 @@
 from django.db import migrations, models
 
 
+def _alter_views(apps, schema_editor, sql_type):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for table in ("articles_article", "articles_historicalarticle"):
+        schema_editor.execute(f'ALTER TABLE {table} ALTER COLUMN "views" TYPE {sql_type}')
+
+
+def views_to_bigint(apps, schema_editor):
+    _alter_views(apps, schema_editor, "bigint")
+
+
+def views_to_integer(apps, schema_editor):
+    _alter_views(apps, schema_editor, "integer")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -25,15 +40,22 @@ class Migration(migrations.Migration):
             name='pid',
             field=models.PositiveIntegerField(blank=True, null=True, verbose_name='进程号'),
         ),
-        migrations.AlterField(
-            model_name='article',
-            name='views',
-            field=models.PositiveBigIntegerField(blank=True, help_text='原页面报告的数字。', null=True, verbose_name='点击量'),
-        ),
-        migrations.AlterField(
-            model_name='historicalarticle',
-            name='views',
-            field=models.PositiveBigIntegerField(blank=True, help_text='原页面报告的数字。', null=True, verbose_name='点击量'),
+        # 64-bit view counts. SQLite's integers are 64-bit already, and an AlterField there rebuilds the
+        # table and loses the raw indexes of 0004/0005: the column type changes on PostgreSQL only.
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='article',
+                    name='views',
+                    field=models.PositiveBigIntegerField(blank=True, help_text='原页面报告的数字。', null=True, verbose_name='点击量'),
+                ),
+                migrations.AlterField(
+                    model_name='historicalarticle',
+                    name='views',
+                    field=models.PositiveBigIntegerField(blank=True, help_text='原页面报告的数字。', null=True, verbose_name='点击量'),
+                ),
+            ],
+            database_operations=[migrations.RunPython(views_to_bigint, views_to_integer)],
         ),
         migrations.AlterField(
             model_name='importbatch',

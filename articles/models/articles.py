@@ -1,3 +1,4 @@
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -7,9 +8,10 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from articles.ingest.blocks import is_subheading
+from articles.ingest.checks import MAX_VIEWS
 
 from .regions import Region
-from .sources import Source
+from .sources import Source, http_url, safe_link
 
 
 class Status(models.TextChoices):
@@ -68,6 +70,10 @@ class TaggedArticle(TaggedItemBase):
 
 
 class Article(models.Model):
+    # What an editor corrects and re-extract or re-import must then leave alone (see mark_edited).
+    EDITOR_FIELDS = ("title", "body", "summary", "published_at", "date_only", "source", "authors", "editors",
+                     "views", "url", "language", "regions", "tags")
+
     title = models.CharField("标题", max_length=500)
     body = models.TextField("正文", blank=True, help_text="纯文本；空行分段。")
     summary = models.TextField("摘要", blank=True, help_text="留空则取正文第一段。")
@@ -80,8 +86,9 @@ class Article(models.Model):
     )
     authors = models.JSONField("作者", default=list, blank=True)
     editors = models.JSONField("编辑", default=list, blank=True)
-    views = models.PositiveBigIntegerField("点击量", null=True, blank=True, help_text="原页面报告的数字。")
-    url = models.URLField("原文链接", max_length=1000, blank=True)
+    views = models.PositiveBigIntegerField("点击量", null=True, blank=True, help_text="原页面报告的数字。",
+                                           validators=[MaxValueValidator(MAX_VIEWS)])
+    url = models.URLField("原文链接", max_length=1000, blank=True, validators=[http_url])
     language = models.CharField("文字", max_length=8, choices=Language.choices, default=Language.HANS)
     regions = models.ManyToManyField(Region, verbose_name="地区", blank=True, related_name="articles")
     tags = TaggableManager("标签", through=TaggedArticle, blank=True, help_text="用逗号（，或,）、顿号（、）或空格分隔。")
@@ -116,6 +123,8 @@ class Article(models.Model):
 
     objects = ArticleQuerySet.as_manager()
     history = HistoricalRecords(
+        verbose_name="文章历史版本",
+        verbose_name_plural="文章历史版本",
         excluded_fields=["raw_text", "fingerprint", "fp_band0", "fp_band1", "fp_band2", "fp_band3", "has_warnings"],
         m2m_fields=[regions],
         # History is read per article (by id and date); indexes copied from the article would only slow writes.
@@ -151,6 +160,16 @@ class Article(models.Model):
         if not self.summary and self.body:
             self.summary = self.body.strip().split("\n\n", 1)[0].strip()[:500]
         super().save(*args, **kwargs)
+
+    def mark_edited(self, fields) -> None:
+        """Record editor-changed fields so re-extract and re-import keep them (not saved here)."""
+        edited = set(fields) & set(self.EDITOR_FIELDS)
+        if not edited <= set(self.edited_fields):
+            self.edited_fields = sorted(set(self.edited_fields) | edited)
+
+    @property
+    def url_link(self) -> str:
+        return safe_link(self.url)
 
     @property
     def is_public(self) -> bool:

@@ -1,8 +1,18 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.text import slugify
 
 from articles.ingest.script import normalize_key, to_simplified
+
+# Links readers may follow: http(s) only, never javascript: or data:.
+http_url = URLValidator(schemes=["http", "https"], message="请输入以 http:// 或 https:// 开头的网址。")
+
+
+def safe_link(url: str) -> str:
+    """The address if it is http(s), else "": stored data is never trusted as a link target."""
+    return url if (url or "").strip().lower().startswith(("http://", "https://")) else ""
 
 
 class SourceManager(models.Manager):
@@ -17,8 +27,10 @@ class Source(models.Model):
     aliases = models.JSONField(
         "别名", default=list, blank=True, help_text="其他写法（含繁体），如“南方雜誌”。导入时按这些写法归并到本来源。"
     )
-    homepage = models.URLField("主页", max_length=500, blank=True)
-    slug = models.SlugField("网址别名", max_length=200, unique=True, allow_unicode=True)
+    homepage = models.URLField("主页", max_length=500, blank=True, validators=[http_url],
+                               help_text="以 http:// 或 https:// 开头。")
+    slug = models.SlugField("网址别名", max_length=200, unique=True, allow_unicode=True,
+                            help_text="来源页面的网址：只能用文字、数字、连字符和下划线（不能有“/”）。")
 
     objects = SourceManager()
 
@@ -38,11 +50,24 @@ class Source(models.Model):
         self.name = to_simplified(self.name.strip())
         if not self.slug:
             self.slug = slugify(self.name, allow_unicode=True) or "source"
+        # Every path that saves (forms, import-export, commands, services) gets the same checks:
+        # a slug that does not route or a javascript: homepage would break or poison public pages.
+        try:
+            self.clean_fields(exclude=[f.name for f in self._meta.fields if f.name not in ("slug", "homepage")])
+        except ValidationError as exc:
+            raise ValidationError({k: [f"来源“{self.name}”：{m}" for m in v] for k, v in exc.message_dict.items()})
         super().save(*args, **kwargs)
+
+    @property
+    def homepage_link(self) -> str:
+        return safe_link(self.homepage)
 
     def match_keys(self) -> set[str]:
         """Normalised keys (NFKC, simplified) under which imports find this source."""
         return {normalize_key(n) for n in [self.name, *self.aliases] if n}
 
     def get_absolute_url(self):
-        return reverse("articles:source", kwargs={"slug": self.slug})
+        try:
+            return reverse("articles:source", kwargs={"slug": self.slug})
+        except NoReverseMatch:  # a row stored before slugs were validated: no link rather than a 500 for readers
+            return ""

@@ -1,5 +1,19 @@
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.text import slugify
 from taggit.models import Tag
+
+TAG_MAX_LENGTH = Tag._meta.get_field("name").max_length
+
+
+def validate_tag_names(names) -> None:
+    """Tags must fit their column and have a slug that routes (a tag of only punctuation has none)."""
+    long = [n for n in names if len(n) > TAG_MAX_LENGTH]
+    if long:
+        raise ValidationError(f"标签太长（最多 {TAG_MAX_LENGTH} 个字）：{long[0][:30]}…")
+    unroutable = [n for n in names if not slugify(n, allow_unicode=True)]
+    if unroutable:
+        raise ValidationError(f"标签“{unroutable[0]}”没有文字或数字，不能作为标签。")
 
 
 class TagSynonym(models.Model):

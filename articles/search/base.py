@@ -41,8 +41,10 @@ def filter_sql(filters: SearchFilters, now) -> tuple[str, list]:
     """WHERE clauses on the article alias `a`: public now, plus the reader's filters."""
     ops = connection.ops
     regions_through = Article.regions.through._meta.db_table
-    clauses = ["a.status = %s", "(a.publish_at IS NULL OR a.publish_at <= %s)"]
-    params: list = [Status.PUBLISHED.value, ops.adapt_datetimefield_value(now)]
+    clauses, params = ["1 = 1"], []
+    if filters.public_only:
+        clauses = ["a.status = %s", "(a.publish_at IS NULL OR a.publish_at <= %s)"]
+        params = [Status.PUBLISHED.value, ops.adapt_datetimefield_value(now)]
     if filters.source_id:
         clauses.append("a.source_id = %s")
         params.append(filters.source_id)

@@ -51,6 +51,15 @@ def index_article(article_id: int) -> None:
         )
 
 
+def reindex_titles(article_ids) -> int:
+    """Rewrite only the title tokens (an edit that changed the title and nothing else the document holds)."""
+    docs = [SearchDocument(article_id=pk, title=_tokens(title))
+            for pk, title in Article.objects.filter(pk__in=article_ids, search_document__isnull=False)
+            .values_list("pk", "title")]
+    SearchDocument.objects.bulk_update(docs, ["title"], batch_size=500)
+    return len(docs)
+
+
 def rebuild_index(*, batch_size: int = 500, queryset=None) -> int:
     """Rebuild documents in batches: iterate articles in chunks, bulk-write their documents."""
     queryset = queryset if queryset is not None else Article.objects.all()

@@ -20,7 +20,7 @@ class FallbackBackend(SearchBackend):
 
 
 def _public(filters, now):
-    qs = Article.objects.published(now)
+    qs = Article.objects.published(now) if filters.public_only else Article.objects.all()
     if filters.source_id:
         qs = qs.filter(source_id=filters.source_id)
     if filters.tag_id:

@@ -48,6 +48,7 @@ class SearchFilters:
     source_id: int | None = None
     date_from: datetime | None = None
     date_to: datetime | None = None
+    public_only: bool = True  # the editors' desk searches drafts too
 
 
 @dataclass

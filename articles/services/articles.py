@@ -15,6 +15,8 @@ from articles.ingest.dedup import hamming
 from articles.ingest.script import normalize_key, to_simplified
 from articles.models import Article, ImportRecord, Region, Source, Status, StatusChange
 
+from .workflow import can_edit, ensure_can_edit
+
 logger = logging.getLogger(__name__)
 
 # Fields the importer fills and an editor may correct; reprocess never overwrites edited ones.
@@ -27,6 +29,7 @@ class UpsertResult:
     status: str  # new | updated | unchanged | duplicate
     article: Article | None
     duplicate_of: Article | None = None
+    note: str = ""
 
 
 class SourceResolver:
@@ -157,7 +160,9 @@ def article_upsert_from_draft(*, draft: ArticleDraft, status: str = Status.DRAFT
     else:
         source = sources.resolve(source_override or draft.source)
         same_url = Article.objects.filter(url=draft.url).first() if draft.url else None
-        if same_url is not None:
+        if same_url is not None and not can_edit(user, same_url):  # the workflow gate: published needs 审核
+            result = UpsertResult("unchanged", same_url, note="已发布的文章只有“审核”组能用新版本更新；本文件未导入。")
+        elif same_url is not None:
             regions, tags = apply_draft(same_url, draft, source=source, skip=set(same_url.edited_fields))
             same_url.raw_sha256, same_url.file_name = draft.sha256, file_name[:1000]
             same_url._change_reason = "重新导入（原文链接相同）"
@@ -179,7 +184,7 @@ def article_upsert_from_draft(*, draft: ArticleDraft, status: str = Status.DRAFT
                                         note="导入（疑似重复，保持草稿）" if original else "导入")
             result = UpsertResult("duplicate" if original else "new", article, original)
     ImportRecord.objects.create(batch=batch, file_name=file_name[:1000], sha256=draft.sha256, status=result.status,
-                                article=result.article)
+                                article=result.article, error=result.note)
     return result
 
 
@@ -197,6 +202,7 @@ def article_reprocess(*, article: Article, gazetteer, vocabulary, sources: Sourc
 
     if not article.raw_text:
         return False
+    ensure_can_edit(user, [article])
     try:
         draft = parse(article.raw_text.encode("utf-8"), article.file_name or f"article-{article.pk}.txt",
                       gazetteer=gazetteer, vocabulary=vocabulary)

@@ -57,3 +57,38 @@ def test_editor_cannot_archive_a_published_duplicate(imported, editor):
     dup.refresh_from_db()
     with pytest.raises(Exception):
         curation.article_resolve_duplicate(keep=keep, duplicate=dup, user=editor)
+
+
+def test_not_a_duplicate_keeps_both_as_they_are(client, editor, imported):
+    from django.urls import reverse
+
+    original, duplicate = imported[0], imported[1]
+    Article.objects.filter(pk=duplicate.pk).update(duplicate_of=original)
+    client.force_login(editor)
+    page = client.get(reverse("admin:articles_article_compare", args=[duplicate.pk])).content.decode()
+    assert "不是重复" in page
+    response = client.post(reverse("admin:articles_article_compare", args=[duplicate.pk]), {"not_duplicate": "1"})
+    assert response.status_code == 302
+    duplicate.refresh_from_db()
+    assert duplicate.duplicate_of_id is None and duplicate.status == Status.DRAFT
+    assert Article.objects.get(pk=original.pk).status == Status.DRAFT
+    assert "不是" in Article.history.filter(id=duplicate.pk).first().history_change_reason
+
+
+def test_merging_tags_lets_the_editor_choose_the_survivor(client, reviewer, imported):
+    from django.urls import reverse
+
+    for a in imported:
+        a.tags.add("党的建设")
+    imported[0].tags.add("党建工作")
+    popular, rare = Tag.objects.get(name="党的建设"), Tag.objects.get(name="党建工作")
+    client.force_login(reviewer)
+    changelist = reverse("admin:taggit_tag_changelist")
+    page = client.post(changelist, {"action": "merge_tags", "_selected_action": [popular.pk, rare.pk]})
+    assert page.status_code == 200 and "党建工作（1 篇）" in page.content.decode()
+    response = client.post(changelist, {"action": "merge_tags", "_selected_action": [popular.pk, rare.pk],
+                                        "apply": "1", "keep": rare.pk})
+    assert response.status_code == 302
+    assert not Tag.objects.filter(pk=popular.pk).exists()
+    assert all("党建工作" in a.tags.names() for a in imported)
+    assert TagSynonym.objects.get(name="党的建设").tag == rare
