@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.text import slugify
 
 from articles.ingest import ArticleDraft
-from articles.ingest.dedup import hamming
+from articles.ingest.dedup import NearDuplicates, bands
 from articles.ingest.script import normalize_key, to_simplified
 from articles.models import Article, ImportRecord, Region, Source, Status, StatusChange
 
@@ -96,28 +96,32 @@ def _unique_slug(name: str) -> str:
     return slug
 
 
-def near_duplicate_distance() -> int:
-    """Fingerprints at most this many bits apart are the same article (setting GAOKU_NEAR_DUPLICATE_DISTANCE)."""
-    return getattr(settings, "GAOKU_NEAR_DUPLICATE_DISTANCE", 3)
+def near_duplicate_index(fingerprints) -> NearDuplicates:
+    """The stored articles that share a band with any of the fingerprints, earliest first.
 
-
-def find_near_duplicate(draft: ArticleDraft, *, exclude_pk: int | None = None) -> Article | None:
-    """The earliest article whose fingerprint is within the configured Hamming distance.
-
-    Candidates come from four indexed band lookups, never a scan of the table.
+    Each is indexed as its original (an unsaved Article with only a pk): a repost of a repost is a
+    repost of the first. One indexed query, never a scan of the table.
     """
-    b = draft.fingerprint_bands
-    candidates = (
-        Article.objects.filter(Q(fp_band0=b[0]) | Q(fp_band1=b[1]) | Q(fp_band2=b[2]) | Q(fp_band3=b[3]))
-        .exclude(fingerprint__isnull=True)
-        .order_by("id")
-        .only("id", "fingerprint", "duplicate_of_id", "title")[:200]
-    )
-    limit = near_duplicate_distance()
-    for article in candidates:
-        if article.pk != exclude_pk and hamming(article.fingerprint, draft.fingerprint) <= limit:
-            return Article.objects.get(pk=article.duplicate_of_id) if article.duplicate_of_id else article
-    return None
+    index = NearDuplicates(settings.GAOKU_NEAR_DUPLICATE_DISTANCE)
+    wanted: list[set[int]] = [set(), set(), set(), set()]
+    for fingerprint in fingerprints:
+        for i, band in enumerate(bands(fingerprint)):
+            wanted[i].add(band)
+    if not wanted[0]:
+        return index
+    cond = Q()
+    for i, values in enumerate(wanted):
+        cond |= Q(**{f"fp_band{i}__in": values})
+    rows = (Article.objects.filter(cond).exclude(fingerprint__isnull=True).order_by("id")
+            .values_list("id", "fingerprint", "duplicate_of_id"))
+    for pk, fingerprint, original in rows:
+        index.add(fingerprint, Article(pk=original or pk))
+    return index
+
+
+def find_near_duplicate(draft: ArticleDraft) -> Article | None:
+    """The earliest stored article the draft repeats (as an unsaved Article with only a pk), or None."""
+    return near_duplicate_index([draft.fingerprint]).find(draft.fingerprint)
 
 
 def apply_draft(article: Article, draft: ArticleDraft, *, source: Source | None, skip: set[str] = frozenset()) -> list:
@@ -273,34 +277,6 @@ def tag_ids_for(names: set[str]) -> dict[str, int]:
     return found
 
 
-def near_duplicates_for(drafts: list[ArticleDraft]) -> dict[str, Article]:
-    """find_near_duplicate for a whole chunk in one indexed query (sha256 -> earliest original).
-
-    Each draft is compared only with the stored articles that share one of its four bands
-    (any two fingerprints within distance 3 share one), earliest first.
-    """
-    if not drafts:
-        return {}
-    cond = Q()
-    for i in range(4):
-        cond |= Q(**{f"fp_band{i}__in": {d.fingerprint_bands[i] for d in drafts}})
-    rows = (Article.objects.filter(cond).exclude(fingerprint__isnull=True).order_by("id")
-            .values_list("id", "fingerprint", "duplicate_of_id", "fp_band0", "fp_band1", "fp_band2", "fp_band3"))
-    buckets: dict[tuple[int, int], list[tuple[int, int, int | None]]] = {}
-    for pk, fingerprint, original, *row_bands in rows:
-        for i, band in enumerate(row_bands):
-            buckets.setdefault((i, band), []).append((pk, fingerprint, original))
-    limit = near_duplicate_distance()
-    found = {}
-    for draft in drafts:
-        candidates = sorted({c for i, band in enumerate(draft.fingerprint_bands) for c in buckets.get((i, band), ())})
-        for pk, fingerprint, original in candidates:
-            if hamming(fingerprint, draft.fingerprint) <= limit:
-                found[draft.sha256] = Article(pk=original or pk)
-                break
-    return found
-
-
 def _search_documents(fresh, region_names: dict[str, tuple[str, str]]) -> list[int]:
     """Documents from the tokens the parser workers made; only the meta tokens are segmented here."""
     from articles.ingest.segment import segment
@@ -337,18 +313,14 @@ def articles_create_from_drafts(*, drafts: list[ArticleDraft], status: str, sour
     results: list[UpsertResult | None] = [None] * len(drafts)
     seen_sha: dict[str, int] = {}
     fresh: list[tuple[int, ArticleDraft, Article]] = []
-    chunk_prints: list[tuple[int, Article]] = []
-    limit = near_duplicate_distance()
+    near = near_duplicate_index(d.fingerprint for d in drafts)  # then the chunk's own pages, as they come
     urls = {d.url for d in drafts if d.url}
-    originals = near_duplicates_for(drafts)
     known_urls = set(Article.objects.filter(url__in=urls).values_list("url", flat=True)) if urls else set()
     for i, draft in enumerate(drafts):
         if draft.sha256 in seen_sha or (draft.url and draft.url in known_urls):
             continue  # identical bytes twice in one chunk, or an update: handled one by one below
         seen_sha[draft.sha256] = i
-        original = originals.get(draft.sha256)
-        if original is None:
-            original = next((a for fp, a in chunk_prints if hamming(fp, draft.fingerprint) <= limit), None)
+        original = near.find(draft.fingerprint)
         article = Article(raw_sha256=draft.sha256, file_name=draft.filename[:1000])
         apply_draft(article, draft, source=sources.resolve(source_override or draft.source))
         article.status = Status.DRAFT if original else status
@@ -357,7 +329,7 @@ def articles_create_from_drafts(*, drafts: list[ArticleDraft], status: str, sour
         article.summary = article.summary or (article.body.split("\n\n", 1)[0][:500])
         if original is not None and original.pk is None:
             article._chunk_original = original
-        chunk_prints.append((draft.fingerprint, original or article))
+        near.add(draft.fingerprint, original or article)
         fresh.append((i, draft, article))
     objs = [a for _, _, a in fresh]
     bulk_create_with_history(objs, Article, batch_size=500, default_user=user, default_change_reason="导入")

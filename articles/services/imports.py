@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from articles import selectors
 from articles.ingest import ArticleDraft, Gazetteer, Vocabulary
-from articles.ingest.dedup import hamming
+from articles.ingest.dedup import NearDuplicates
 from articles.models import Article, ImportBatch, ImportRecord, Status
 from articles.search import rebuild_index
 from articles.signals import indexing_suspended
@@ -40,7 +40,6 @@ from .articles import (
     article_upsert_from_draft,
     articles_create_from_drafts,
     find_near_duplicate,
-    near_duplicate_distance,
     region_id_map,
 )
 from .inputs import InputRef, Limits, ReadRefused, gather, read
@@ -256,9 +255,8 @@ def preview_paths_offline(*, paths: list[str | Path], on_file: Callable[[FileOut
     gathered = gather(paths, limits)
     summary = ImportSummary(skipped=gathered.skipped, total=len(gathered.refs))
     gazetteer, vocabulary = Gazetteer.default(), Vocabulary()
-    limit = near_duplicate_distance()
     seen: dict[str, str] = {}
-    prints: list[int] = []
+    near = NearDuplicates(settings.GAOKU_NEAR_DUPLICATE_DISTANCE)
     zips: dict[Path, zipfile.ZipFile] = {}
     try:
         for ref in gathered.refs:
@@ -273,9 +271,9 @@ def preview_paths_offline(*, paths: list[str | Path], on_file: Callable[[FileOut
                 outcome = FileOutcome(ref.name, "error", error)
             else:
                 status = "unchanged" if draft.sha256 in seen else (
-                    "duplicate" if any(hamming(fp, draft.fingerprint) <= limit for fp in prints) else "new")
+                    "duplicate" if near.find(draft.fingerprint) is not None else "new")
                 seen[draft.sha256] = ref.name
-                prints.append(draft.fingerprint)
+                near.add(draft.fingerprint, ref.name)
                 outcome = FileOutcome(ref.name, status, draft=draft)
             _report([outcome], summary, on_file)
     finally:
