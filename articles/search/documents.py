@@ -11,23 +11,29 @@ def _tokens(text: str) -> str:
     return " ".join(segment(text))
 
 
-def document_for(article: Article) -> SearchDocument:
-    """An unsaved SearchDocument; tags, regions and source should be prefetched for bulk use."""
-    meta_parts: list[str] = []
-    if article.source_id:
-        meta_parts += [article.source.name, *article.source.aliases]
-    meta_parts += [t.name for t in article.tags.all()]
-    for region in article.regions.all():
-        meta_parts += [region.name, region.short_name]
-    meta_parts += [*article.authors]
+def document_from(article: Article, *, tags, region_names, tokens: tuple[str, str] | None = None) -> SearchDocument:
+    """The one builder of an unsaved SearchDocument.
+
+    Title and body are segmented here unless the parser made their tokens already (`tokens`); the
+    meta column holds the source and its aliases, the tags, the regions' names and the authors.
+    """
+    meta_parts: list[str] = [article.source.name, *article.source.aliases] if article.source_id else []
+    meta_parts += [*tags, *region_names, *article.authors]
+    title, body = tokens if tokens is not None else (_tokens(article.title), _tokens(article.body))
     return SearchDocument(
         article_id=article.pk,
-        title=_tokens(article.title),
-        body=_tokens(article.body),
+        title=title,
+        body=body,
         meta=_tokens(" ".join(str(p) for p in meta_parts if p)),
         published_at=article.published_at,
         is_public=article.is_public,
     )
+
+
+def document_for(article: Article) -> SearchDocument:
+    """An unsaved SearchDocument; tags, regions and source should be prefetched for bulk use."""
+    return document_from(article, tags=[t.name for t in article.tags.all()],
+                         region_names=[n for r in article.regions.all() for n in (r.name, r.short_name)])
 
 
 def _with_relations(queryset):

@@ -38,7 +38,7 @@ from articles.signals import indexing_suspended
 from .articles import (
     SourceResolver,
     article_upsert_from_draft,
-    articles_create_from_drafts,
+    articles_upsert_from_drafts,
     find_near_duplicate,
     region_id_map,
 )
@@ -410,7 +410,7 @@ class _Writer:
     def _write_many(self, drafts: list[ArticleDraft]) -> list[FileOutcome]:
         """All drafts of a chunk in bulk, with their search documents."""
         indexed: set[int] = set()
-        results = articles_create_from_drafts(
+        results = articles_upsert_from_drafts(
             drafts=drafts, status=self.status, sources=self.sources, region_ids=self.region_ids,
             source_override=self.source_override, user=self.user, batch=self.batch, indexed=indexed)
         written = [r.article.pk for r in results
@@ -422,10 +422,11 @@ class _Writer:
                 for d, r in zip(drafts, results)]
 
     def _write_one(self, draft: ArticleDraft) -> FileOutcome:
+        indexed: set[int] = set()
         result = article_upsert_from_draft(
             draft=draft, status=self.status, sources=self.sources, region_ids=self.region_ids,
-            source_override=self.source_override, user=self.user, file_name=draft.filename, batch=self.batch)
-        if result.status in ("new", "updated", "duplicate"):
+            source_override=self.source_override, user=self.user, batch=self.batch, indexed=indexed)
+        if result.status in ("new", "updated", "duplicate") and result.article.pk not in indexed:
             rebuild_index(queryset=Article.objects.filter(pk=result.article.pk))
         return FileOutcome(draft.filename, result.status, draft=draft, article_id=result.article.pk,
                            sha256=draft.sha256, duplicate_of_id=result.duplicate_of.pk if result.duplicate_of else None)
