@@ -26,7 +26,6 @@ def document_from(article: Article, *, tags, region_names, tokens: tuple[str, st
         body=body,
         meta=_tokens(" ".join(str(p) for p in meta_parts if p)),
         published_at=article.published_at,
-        is_public=article.is_public,
     )
 
 
@@ -38,7 +37,7 @@ def document_for(article: Article) -> SearchDocument:
 
 def _with_relations(queryset):
     return queryset.select_related("source").prefetch_related("tags", "regions").only(
-        "id", "title", "body", "authors", "published_at", "status", "publish_at",
+        "id", "title", "body", "authors", "published_at",
         "source__name", "source__aliases",
     )
 
@@ -53,7 +52,7 @@ def index_article(article_id: int) -> None:
     with transaction.atomic():
         SearchDocument.objects.update_or_create(
             article_id=article.pk,
-            defaults={f: getattr(doc, f) for f in ("title", "body", "meta", "published_at", "is_public")},
+            defaults={f: getattr(doc, f) for f in ("title", "body", "meta", "published_at")},
         )
 
 

@@ -1,0 +1,34 @@
+"""SearchDocument.is_public was written and indexed but never read: public-ness is checked at query time."""
+from django.db import migrations
+
+TABLE = "articles_searchdocument"
+
+
+def drop_is_public(apps, schema_editor):
+    # SQLite would remake the table for an indexed column, and the FTS triggers on it (0004) would go with
+    # it: drop the column's indexes, then the column itself, in place.
+    connection = schema_editor.connection
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, TABLE)
+    for name, info in constraints.items():
+        if info["columns"] == ["is_public"] and info["index"] and not info["primary_key"]:
+            schema_editor.execute(f"DROP INDEX {schema_editor.quote_name(name)}")
+    schema_editor.execute(f"ALTER TABLE {schema_editor.quote_name(TABLE)} DROP COLUMN is_public")
+
+
+def add_is_public(apps, schema_editor):
+    schema_editor.execute(f"ALTER TABLE {schema_editor.quote_name(TABLE)} ADD COLUMN is_public boolean NOT NULL DEFAULT false")
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ("articles", "0008_robust_imports"),
+    ]
+
+    operations = [
+        migrations.SeparateDatabaseAndState(
+            state_operations=[migrations.RemoveField(model_name="searchdocument", name="is_public")],
+            database_operations=[migrations.RunPython(drop_is_public, add_is_public)],
+        ),
+    ]
