@@ -11,7 +11,7 @@ from import_export.formats import base_formats
 
 from articles.models import Article, Region, Source
 from articles.services.workflow import can_set_status
-from articles.tagging import parse_tags
+from articles.tag_strings import parse_tags
 
 
 class TagsWidget(widgets.Widget):

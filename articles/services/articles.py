@@ -17,11 +17,6 @@ from articles.models import Article, ImportRecord, Region, Source, Status, Statu
 
 logger = logging.getLogger(__name__)
 
-# Fields the importer fills and an editor may correct; reprocess never overwrites edited ones.
-DRAFT_FIELDS = ("title", "body", "summary", "published_at", "date_only", "source", "authors", "editors", "views",
-                "url", "language", "regions", "tags")
-
-
 @dataclass
 class UpsertResult:
     status: str  # new | updated | unchanged | duplicate

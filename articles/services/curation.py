@@ -6,7 +6,7 @@ from django.db import transaction
 from taggit.models import Tag
 
 from articles.models import Article, Source, Status, TagSynonym
-from articles.tagging import parse_tags
+from articles.tag_strings import parse_tags
 
 from .workflow import ensure_can_set_status
 

@@ -104,8 +104,12 @@ def _chunks(items: list, size: int) -> Iterable[list]:
 def ingest_paths(*, paths: list[str | Path], status: str = Status.DRAFT, source_override: str | None = None,
                  user=None, dry_run: bool = False, workers: int | None = None, chunk_size: int = 64,
                  batch: ImportBatch | None = None, origin: str = "command",
-                 on_file: Callable[[FileOutcome], None] | None = None) -> ImportSummary:
+                 on_file: Callable[[FileOutcome], None] | None = None,
+                 on_start: Callable[[ImportSummary], None] | None = None) -> ImportSummary:
     """Import every page under `paths`. Bad files are reported, never fatal; returns counts per status.
+
+    `on_start` is told the summary once the inputs are counted (its total, and the files resumed),
+    `on_file` each file's outcome.
 
     Given a batch that already has ledger rows (an interrupted run), the files it recorded are
     counted, not read again: the run resumes. SIGTERM or Ctrl-C marks the batch interrupted.
@@ -123,6 +127,8 @@ def ingest_paths(*, paths: list[str | Path], status: str = Status.DRAFT, source_
         refs = _not_yet_recorded(batch, refs, summary)
         batch_started(batch, total=summary.total, processed=summary.resumed)
         summary.batch_id = batch.pk
+    if on_start:
+        on_start(summary)
     if workers is None:
         workers = min(os.cpu_count() or 1, 4) if len(refs) >= 40 else 1
     zips: dict[Path, zipfile.ZipFile] = {}
@@ -246,14 +252,16 @@ def database_ready() -> bool:
     return {Article._meta.db_table, "articles_region"} <= set(connection.introspection.table_names())
 
 
-def preview_paths_offline(*, paths: list[str | Path], on_file: Callable[[FileOutcome], None] | None = None
-                          ) -> ImportSummary:
+def preview_paths_offline(*, paths: list[str | Path], on_file: Callable[[FileOutcome], None] | None = None,
+                          on_start: Callable[[ImportSummary], None] | None = None) -> ImportSummary:
     """A dry run that needs no database: the packaged gazetteer, no tag vocabulary, and duplicates
     looked for among the files of this run only. For trying the importer before `migrate`."""
     started = time.monotonic()
     limits = limits_from_settings()
     gathered = gather(paths, limits)
     summary = ImportSummary(skipped=gathered.skipped, total=len(gathered.refs))
+    if on_start:
+        on_start(summary)
     gazetteer, vocabulary = Gazetteer.default(), Vocabulary()
     seen: dict[str, str] = {}
     near = NearDuplicates(settings.GAOKU_NEAR_DUPLICATE_DISTANCE)

@@ -125,8 +125,8 @@ MEDIA_URL = "/media/"
 LOGIN_URL = "admin:login"
 
 # Tags: Chinese-aware separators (，、, and spaces) and unicode slugs.
-TAGGIT_TAGS_FROM_STRING = "articles.tagging.parse_tags"
-TAGGIT_STRING_FROM_TAGS = "articles.tagging.edit_string_for_tags"
+TAGGIT_TAGS_FROM_STRING = "articles.tag_strings.parse_tags"
+TAGGIT_STRING_FROM_TAGS = "articles.tag_strings.edit_string_for_tags"
 TAGGIT_CASE_INSENSITIVE = True
 
 TASKS = {
