@@ -17,7 +17,9 @@ def drop_is_public(apps, schema_editor):
 
 
 def add_is_public(apps, schema_editor):
-    schema_editor.execute(f"ALTER TABLE {schema_editor.quote_name(TABLE)} ADD COLUMN is_public boolean NOT NULL DEFAULT false")
+    table = schema_editor.quote_name(TABLE)
+    schema_editor.execute(f"ALTER TABLE {table} ADD COLUMN is_public boolean NOT NULL DEFAULT false")
+    schema_editor.execute(f"CREATE INDEX articles_searchdocument_is_public ON {table} (is_public)")
 
 
 class Migration(migrations.Migration):
