@@ -20,7 +20,7 @@ from articles.search import rebuild_index
 from articles.search.documents import reindex_titles
 from articles.services import workflow
 from articles.signals import indexing_suspended
-from articles.tagging import parse_tags
+from articles.tag_strings import parse_tags
 
 # Names are listed in the page's order: 、，, ; and whitespace separate them (no sorting, unlike tags).
 _NAME_SEPARATORS = re.compile(r"[、，,;；\s\u3000]+")

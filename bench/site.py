@@ -123,8 +123,7 @@ def seed(target: int, batch: int = 2000):
             for rows in executor.map(_segment_batch, chunks):
                 for pk, t, b, m in rows:
                     a = by_pk[pk]
-                    docs.append(SearchDocument(article_id=pk, title=t, body=b, meta=m, published_at=a.published_at,
-                                               is_public=a.status == Status.PUBLISHED))
+                    docs.append(SearchDocument(article_id=pk, title=t, body=b, meta=m, published_at=a.published_at))
             SearchDocument.objects.bulk_create(docs)
         have += n
         print(f"seed: {have}/{target} ({time.time() - t0:.0f}s)", flush=True)

@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 from articles.models import Region, Source, Status
 from articles.models.tags import validate_tag_names
 from articles.services import curation, workflow
-from articles.tagging import parse_tags
+from articles.tag_strings import parse_tags
 
 from . import imports
 

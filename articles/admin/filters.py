@@ -1,7 +1,6 @@
 """Changelist filters for editors: province then city, warnings, duplicates, tags."""
 from django.contrib import admin
 from django.db.models import Count, Q
-from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from articles.models import Region

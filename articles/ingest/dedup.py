@@ -17,6 +17,9 @@ from .script import to_simplified
 _KEEP = re.compile(r"[\W_]+", re.UNICODE)
 _MASK16 = 0xFFFF
 MAX_CHARS = 6000
+# Four 16-bit bands: two fingerprints within 3 bits share at least one band, so a band lookup finds
+# every near-duplicate. A larger distance would silently miss some (settings refuse one).
+MAX_DISTANCE = 3
 
 
 def normalise_for_fingerprint(text: str, normalised: str | None = None) -> str:
@@ -61,3 +64,36 @@ def bands(fingerprint: int) -> tuple[int, int, int, int]:
 
 def hamming(a: int, b: int) -> int:
     return ((a ^ b) & ((1 << 64) - 1)).bit_count()
+
+
+class NearDuplicates:
+    """Fingerprints indexed by band; `find` gives the value of the earliest added one within `distance` bits.
+
+    The one near-duplicate matcher: the importer fills it with the stored candidates (earliest first)
+    and then with the pages it writes, the previews with the files they have seen.
+    """
+
+    def __init__(self, distance: int = MAX_DISTANCE):
+        if not 0 <= distance <= MAX_DISTANCE:
+            raise ValueError(f"a near-duplicate distance must be between 0 and {MAX_DISTANCE} bits (got {distance}): "
+                             "four 16-bit bands only guarantee to find fingerprints that close")
+        self.distance = distance
+        self._size = 0
+        self._bands: dict[tuple[int, int], list[tuple[int, int, object]]] = {}
+
+    def add(self, fingerprint: int, value) -> None:
+        entry = (self._size, fingerprint, value)
+        self._size += 1
+        for key in enumerate(bands(fingerprint)):
+            self._bands.setdefault(key, []).append(entry)
+
+    def find(self, fingerprint: int):
+        best = None
+        for key in enumerate(bands(fingerprint)):
+            for entry in self._bands.get(key, ()):  # each list is in the order added
+                if best is not None and entry[0] >= best[0]:
+                    break
+                if hamming(entry[1], fingerprint) <= self.distance:
+                    best = entry
+                    break
+        return None if best is None else best[2]

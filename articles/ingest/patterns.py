@@ -70,7 +70,9 @@ BREADCRUMB = re.compile(
     r"|^[^/／]{1,10}(?:\s[/／]\s[^/／]{1,10})+$")  # 地方 / 桃园市
 MENU = re.compile(r"(?:\|.*){2,}|(?:\s\S{2,4}){5,}|^\S{2,6}(?:\s+\S{2,6}){3,}$")
 END_PUNCT = "。！？!?…；;”’\"」』）)：:"
-URL_NOTICE = re.compile(r"(?:如若转载|转载请注明|本文链接|原文链接|原文地址|文章链接|本文地址|出处)\S{0,12}?[:：]?\s*(?P<url>https?://[^\s，。）)\"'<>]+)")
+URL = re.compile(r"https?://[^\s，。）)\"'<>]+")
+URL_NOTICE = re.compile(r"(?:如若转载|转载请注明|本文链接|原文链接|原文地址|文章链接|本文地址|出处)\S{0,12}?[:：]?\s*(?P<url>"
+                        + URL.pattern + ")")
 ORIGINAL_TITLE = re.compile(r"^(?:本文)?原标题\s*[:：]\s*《?(?P<title>.+?)》?\s*$")
 # Closing credits: （记者 王明）, （评论员 罗博 萧海川）, （编译/林靖东）.
 TRAILING_AUTHOR = re.compile(

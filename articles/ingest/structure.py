@@ -394,17 +394,6 @@ def find_body(layout: Layout) -> None:
         layout.warnings.append("body much shorter than the page's prose")
 
 
-def _lines_after(layout: Layout, i: int, count: int) -> int:
-    """The index ``count`` lines below line i, not counting furniture (share bars, menus)."""
-    seen = 0
-    for j in range(i + 1, len(layout.infos)):
-        if layout.infos[j].cls != BAD:
-            seen += 1
-            if seen >= count:
-                return j
-    return len(layout.infos)
-
-
 def _inline_box(layout: Layout, i: int) -> bool:
     """A furniture label carrying its link on the same line, with text again within a few lines."""
     m = P.FURNITURE.match(layout.keys[i])

@@ -28,7 +28,11 @@ class Language(models.TextChoices):
 
 class ArticleQuerySet(models.QuerySet):
     def published(self, now=None):
-        """Visible to readers: published, and the scheduled publish time (if any) has come."""
+        """Visible to readers: published, and the scheduled publish time (if any) has come.
+
+        The one definition of "public": the search backends' SQL (search/base.py) is held to it by
+        tests/search/test_public.py.
+        """
         now = now or timezone.now()
         return self.filter(Q(publish_at__isnull=True) | Q(publish_at__lte=now), status=Status.PUBLISHED)
 
@@ -170,12 +174,6 @@ class Article(models.Model):
     @property
     def url_link(self) -> str:
         return safe_link(self.url)
-
-    @property
-    def is_public(self) -> bool:
-        from django.utils import timezone as tz
-
-        return self.status == Status.PUBLISHED and (self.publish_at is None or self.publish_at <= tz.now())
 
     @property
     def body_blocks(self) -> list[tuple[bool, str]]:

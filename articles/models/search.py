@@ -4,7 +4,8 @@ from django.db import models
 class SearchDocument(models.Model):
     """Segmented, script-normalised text of one article, kept in step with every save.
 
-    The columns hold space-separated tokens from articles.ingest.segment.segment(),
+    Whether the article is public is checked at query time against the article (scheduled articles
+    go live without a job), never stored here. The columns hold space-separated tokens from articles.ingest.segment.segment(),
     so stock PostgreSQL full text search and SQLite FTS5 can index Chinese. The
     vendor-specific indexes live in vendor-guarded migrations.
     """
@@ -14,7 +15,6 @@ class SearchDocument(models.Model):
     body = models.TextField(blank=True)
     meta = models.TextField(blank=True, help_text="source, tags, regions, authors")
     published_at = models.DateTimeField(null=True, db_index=True)
-    is_public = models.BooleanField(default=False, db_index=True)
 
     class Meta:
         verbose_name = "搜索索引"

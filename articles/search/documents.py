@@ -11,28 +11,33 @@ def _tokens(text: str) -> str:
     return " ".join(segment(text))
 
 
-def document_for(article: Article) -> SearchDocument:
-    """An unsaved SearchDocument; tags, regions and source should be prefetched for bulk use."""
-    meta_parts: list[str] = []
-    if article.source_id:
-        meta_parts += [article.source.name, *article.source.aliases]
-    meta_parts += [t.name for t in article.tags.all()]
-    for region in article.regions.all():
-        meta_parts += [region.name, region.short_name]
-    meta_parts += [*article.authors]
+def document_from(article: Article, *, tags, region_names, tokens: tuple[str, str] | None = None) -> SearchDocument:
+    """The one builder of an unsaved SearchDocument.
+
+    Title and body are segmented here unless the parser made their tokens already (`tokens`); the
+    meta column holds the source and its aliases, the tags, the regions' names and the authors.
+    """
+    meta_parts: list[str] = [article.source.name, *article.source.aliases] if article.source_id else []
+    meta_parts += [*tags, *region_names, *article.authors]
+    title, body = tokens if tokens is not None else (_tokens(article.title), _tokens(article.body))
     return SearchDocument(
         article_id=article.pk,
-        title=_tokens(article.title),
-        body=_tokens(article.body),
+        title=title,
+        body=body,
         meta=_tokens(" ".join(str(p) for p in meta_parts if p)),
         published_at=article.published_at,
-        is_public=article.is_public,
     )
+
+
+def document_for(article: Article) -> SearchDocument:
+    """An unsaved SearchDocument; tags, regions and source should be prefetched for bulk use."""
+    return document_from(article, tags=[t.name for t in article.tags.all()],
+                         region_names=[n for r in article.regions.all() for n in (r.name, r.short_name)])
 
 
 def _with_relations(queryset):
     return queryset.select_related("source").prefetch_related("tags", "regions").only(
-        "id", "title", "body", "authors", "published_at", "status", "publish_at",
+        "id", "title", "body", "authors", "published_at",
         "source__name", "source__aliases",
     )
 
@@ -47,7 +52,7 @@ def index_article(article_id: int) -> None:
     with transaction.atomic():
         SearchDocument.objects.update_or_create(
             article_id=article.pk,
-            defaults={f: getattr(doc, f) for f in ("title", "body", "meta", "published_at", "is_public")},
+            defaults={f: getattr(doc, f) for f in ("title", "body", "meta", "published_at")},
         )
 
 

@@ -11,18 +11,13 @@ from django.db.models import Q
 from django.utils.text import slugify
 
 from articles.ingest import ArticleDraft
-from articles.ingest.dedup import hamming
+from articles.ingest.dedup import NearDuplicates, bands
 from articles.ingest.script import normalize_key, to_simplified
 from articles.models import Article, ImportRecord, Region, Source, Status, StatusChange
 
 from .workflow import can_edit, ensure_can_edit
 
 logger = logging.getLogger(__name__)
-
-# Fields the importer fills and an editor may correct; reprocess never overwrites edited ones.
-DRAFT_FIELDS = ("title", "body", "summary", "published_at", "date_only", "source", "authors", "editors", "views",
-                "url", "language", "regions", "tags")
-
 
 @dataclass
 class UpsertResult:
@@ -99,34 +94,42 @@ def _unique_slug(name: str) -> str:
     return slug
 
 
-def near_duplicate_distance() -> int:
-    """Fingerprints at most this many bits apart are the same article (setting GAOKU_NEAR_DUPLICATE_DISTANCE)."""
-    return getattr(settings, "GAOKU_NEAR_DUPLICATE_DISTANCE", 3)
+def near_duplicate_index(fingerprints) -> NearDuplicates:
+    """The stored articles that share a band with any of the fingerprints, earliest first.
 
-
-def find_near_duplicate(draft: ArticleDraft, *, exclude_pk: int | None = None) -> Article | None:
-    """The earliest article whose fingerprint is within the configured Hamming distance.
-
-    Candidates come from four indexed band lookups, never a scan of the table.
+    Each is indexed as its original (an unsaved Article with only a pk): a repost of a repost is a
+    repost of the first. One indexed query, never a scan of the table.
     """
-    b = draft.fingerprint_bands
-    candidates = (
-        Article.objects.filter(Q(fp_band0=b[0]) | Q(fp_band1=b[1]) | Q(fp_band2=b[2]) | Q(fp_band3=b[3]))
-        .exclude(fingerprint__isnull=True)
-        .order_by("id")
-        .only("id", "fingerprint", "duplicate_of_id", "title")[:200]
-    )
-    limit = near_duplicate_distance()
-    for article in candidates:
-        if article.pk != exclude_pk and hamming(article.fingerprint, draft.fingerprint) <= limit:
-            return Article.objects.get(pk=article.duplicate_of_id) if article.duplicate_of_id else article
-    return None
+    index = NearDuplicates(settings.GAOKU_NEAR_DUPLICATE_DISTANCE)
+    wanted: list[set[int]] = [set(), set(), set(), set()]
+    for fingerprint in fingerprints:
+        for i, band in enumerate(bands(fingerprint)):
+            wanted[i].add(band)
+    if not wanted[0]:
+        return index
+    cond = Q()
+    for i, values in enumerate(wanted):
+        cond |= Q(**{f"fp_band{i}__in": values})
+    rows = (Article.objects.filter(cond).exclude(fingerprint__isnull=True).order_by("id")
+            .values_list("id", "fingerprint", "duplicate_of_id"))
+    for pk, fingerprint, original in rows:
+        index.add(fingerprint, Article(pk=original or pk))
+    return index
+
+
+def find_near_duplicate(draft: ArticleDraft) -> Article | None:
+    """The earliest stored article the draft repeats (as an unsaved Article with only a pk), or None."""
+    return near_duplicate_index([draft.fingerprint]).find(draft.fingerprint)
+
+
+# A summary is the page's first paragraph, cut as Article.save() cuts one an editor left blank.
+SUMMARY_CHARS = 500
 
 
 def apply_draft(article: Article, draft: ArticleDraft, *, source: Source | None, skip: set[str] = frozenset()) -> list:
     """Copy the draft's fields onto the article (not saved); returns (regions, tags) to set after saving."""
     values = {
-        "title": draft.title[:500], "body": draft.body, "summary": draft.summary[:2000],
+        "title": draft.title[:500], "body": draft.body, "summary": draft.summary.strip()[:SUMMARY_CHARS],
         "published_at": draft.published_at, "date_only": draft.date_only, "source": source,
         "authors": list(draft.authors), "editors": list(draft.editors), "views": draft.views,
         "url": (draft.url or "")[:1000], "language": draft.language,
@@ -140,6 +143,7 @@ def apply_draft(article: Article, draft: ArticleDraft, *, source: Source | None,
     article.fp_band0, article.fp_band1, article.fp_band2, article.fp_band3 = draft.fingerprint_bands
     article.extraction = {"rules": draft.rules_dict, "encoding": draft.encoding}
     article.warnings = list(draft.warnings)
+    article.has_warnings = bool(article.warnings)  # as save() would: the bulk path never calls it
     return [None if "regions" in skip else draft.region_codes, None if "tags" in skip else draft.tags]
 
 
@@ -152,39 +156,34 @@ def set_relations(article: Article, region_codes, tags, region_ids: dict[str, in
 
 def article_upsert_from_draft(*, draft: ArticleDraft, status: str = Status.DRAFT, sources: SourceResolver,
                               region_ids: dict[str, int], source_override: str | None = None, user=None,
-                              file_name: str = "", batch=None) -> UpsertResult:
-    """Write one draft (caller owns the transaction). Idempotent by the raw bytes' sha256."""
+                              batch=None, indexed: set | None = None) -> UpsertResult:
+    """Write one draft (caller owns the transaction): the bulk path with a chunk of one."""
+    return articles_upsert_from_drafts(drafts=[draft], status=status, sources=sources, region_ids=region_ids,
+                                       source_override=source_override, user=user, batch=batch, indexed=indexed)[0]
+
+
+def _upsert_known(*, draft: ArticleDraft, sources: SourceResolver, region_ids: dict[str, int],
+                  source_override: str | None, batch, user=None) -> UpsertResult | None:
+    """A page the database knows: the same bytes (unchanged) or the same URL (updated); None otherwise."""
     existing = Article.objects.filter(raw_sha256=draft.sha256).only("id").first()
     if existing:
         result = UpsertResult("unchanged", existing)
     else:
-        source = sources.resolve(source_override or draft.source)
         same_url = Article.objects.filter(url=draft.url).first() if draft.url else None
-        if same_url is not None and not can_edit(user, same_url):  # the workflow gate: published needs 审核
+        if same_url is None:
+            return None
+        if not can_edit(user, same_url):  # the workflow gate: a published article needs 审核 to change
             result = UpsertResult("unchanged", same_url, note="已发布的文章只有“审核”组能用新版本更新；本文件未导入。")
-        elif same_url is not None:
+        else:
+            source = sources.resolve(source_override or draft.source)
             regions, tags = apply_draft(same_url, draft, source=source, skip=set(same_url.edited_fields))
-            same_url.raw_sha256, same_url.file_name = draft.sha256, file_name[:1000]
+            same_url.raw_sha256, same_url.file_name = draft.sha256, draft.filename[:1000]
             same_url._change_reason = "重新导入（原文链接相同）"
             same_url.save()
             set_relations(same_url, regions, tags, region_ids)
             result = UpsertResult("updated", same_url)
-        else:
-            original = find_near_duplicate(draft)
-            article = Article(raw_sha256=draft.sha256, file_name=file_name[:1000])
-            regions, tags = apply_draft(article, draft, source=source)
-            article.status = Status.DRAFT if original else status
-            article.duplicate_of = original
-            if user is not None:
-                article._history_user = user
-            article._change_reason = "导入"
-            article.save()
-            set_relations(article, regions, tags, region_ids)
-            StatusChange.objects.create(article=article, from_status="", to_status=article.status, user=user,
-                                        note="导入（疑似重复，保持草稿）" if original else "导入")
-            result = UpsertResult("duplicate" if original else "new", article, original)
-    ImportRecord.objects.create(batch=batch, file_name=file_name[:1000], sha256=draft.sha256, status=result.status,
-                                article=result.article, error=result.note)
+    ImportRecord.objects.create(batch=batch, file_name=draft.filename[:1000], sha256=draft.sha256,
+                                status=result.status, article=result.article, error=result.note)
     return result
 
 
@@ -279,62 +278,28 @@ def tag_ids_for(names: set[str]) -> dict[str, int]:
     return found
 
 
-def near_duplicates_for(drafts: list[ArticleDraft]) -> dict[str, Article]:
-    """find_near_duplicate for a whole chunk in one indexed query (sha256 -> earliest original).
-
-    Each draft is compared only with the stored articles that share one of its four bands
-    (any two fingerprints within distance 3 share one), earliest first.
-    """
-    if not drafts:
-        return {}
-    cond = Q()
-    for i in range(4):
-        cond |= Q(**{f"fp_band{i}__in": {d.fingerprint_bands[i] for d in drafts}})
-    rows = (Article.objects.filter(cond).exclude(fingerprint__isnull=True).order_by("id")
-            .values_list("id", "fingerprint", "duplicate_of_id", "fp_band0", "fp_band1", "fp_band2", "fp_band3"))
-    buckets: dict[tuple[int, int], list[tuple[int, int, int | None]]] = {}
-    for pk, fingerprint, original, *row_bands in rows:
-        for i, band in enumerate(row_bands):
-            buckets.setdefault((i, band), []).append((pk, fingerprint, original))
-    limit = near_duplicate_distance()
-    found = {}
-    for draft in drafts:
-        candidates = sorted({c for i, band in enumerate(draft.fingerprint_bands) for c in buckets.get((i, band), ())})
-        for pk, fingerprint, original in candidates:
-            if hamming(fingerprint, draft.fingerprint) <= limit:
-                found[draft.sha256] = Article(pk=original or pk)
-                break
-    return found
-
-
 def _search_documents(fresh, region_names: dict[str, tuple[str, str]]) -> list[int]:
     """Documents from the tokens the parser workers made; only the meta tokens are segmented here."""
-    from articles.ingest.segment import segment
     from articles.models import SearchDocument
+    from articles.search.documents import document_from
 
-    docs = []
-    for _, draft, article in fresh:
-        if draft.index_tokens is None:  # parsed without index tokens: indexed by the caller afterwards
-            continue
-        title, body = draft.index_tokens
-        # The same meta text as search.documents.document_for: source and its aliases, tags, authors, regions.
-        meta = [article.source.name, *article.source.aliases] if article.source_id else []
-        meta += [*draft.tags, *draft.authors]
-        for code in draft.region_codes:
-            meta += region_names.get(code, ())
-        docs.append(SearchDocument(article_id=article.pk, title=title, body=body,
-                                   meta=" ".join(segment(" ".join(m for m in meta if m))),
-                                   published_at=article.published_at, is_public=article.is_public))
+    docs = [document_from(article, tags=draft.tags, tokens=draft.index_tokens,
+                          region_names=[n for c in draft.region_codes for n in region_names.get(c, ())])
+            for _, draft, article in fresh
+            if draft.index_tokens is not None]  # parsed without index tokens: indexed by the caller afterwards
     SearchDocument.objects.bulk_create(docs)
     return [d.article_id for d in docs]
 
 
-def articles_create_from_drafts(*, drafts: list[ArticleDraft], status: str, sources: SourceResolver,
+def articles_upsert_from_drafts(*, drafts: list[ArticleDraft], status: str, sources: SourceResolver,
                                 region_ids: dict[str, int], source_override: str | None = None, user=None,
                                 batch=None, indexed: set | None = None) -> list[UpsertResult]:
-    """Bulk path for new pages: a handful of queries per chunk instead of dozens per article.
+    """The one write path from drafts to articles: a handful of queries per chunk, not dozens per article.
 
-    The caller owns the transaction. Pages whose URL is already known take the one-by-one path.
+    Idempotent by the raw bytes' sha256; a page whose URL is known updates that article (fields an
+    editor changed stay). New pages are written in bulk, each compared with the stored articles and
+    the earlier pages of the chunk for a repost. The caller owns the transaction; articles whose
+    search documents were written here are added to `indexed`, the others the caller indexes.
     """
     from simple_history.utils import bulk_create_with_history
 
@@ -343,27 +308,23 @@ def articles_create_from_drafts(*, drafts: list[ArticleDraft], status: str, sour
     results: list[UpsertResult | None] = [None] * len(drafts)
     seen_sha: dict[str, int] = {}
     fresh: list[tuple[int, ArticleDraft, Article]] = []
-    chunk_prints: list[tuple[int, Article]] = []
-    limit = near_duplicate_distance()
+    near = near_duplicate_index(d.fingerprint for d in drafts)  # then the chunk's own pages, as they come
     urls = {d.url for d in drafts if d.url}
-    originals = near_duplicates_for(drafts)
     known_urls = set(Article.objects.filter(url__in=urls).values_list("url", flat=True)) if urls else set()
+    known_sha = set(Article.objects.filter(raw_sha256__in={d.sha256 for d in drafts})
+                    .values_list("raw_sha256", flat=True))
     for i, draft in enumerate(drafts):
-        if draft.sha256 in seen_sha or (draft.url and draft.url in known_urls):
-            continue  # identical bytes twice in one chunk, or an update: handled one by one below
+        if draft.sha256 in seen_sha or draft.sha256 in known_sha or (draft.url and draft.url in known_urls):
+            continue  # bytes already written (earlier, or in this chunk), or an update: one by one below
         seen_sha[draft.sha256] = i
-        original = originals.get(draft.sha256)
-        if original is None:
-            original = next((a for fp, a in chunk_prints if hamming(fp, draft.fingerprint) <= limit), None)
+        original = near.find(draft.fingerprint)
         article = Article(raw_sha256=draft.sha256, file_name=draft.filename[:1000])
         apply_draft(article, draft, source=sources.resolve(source_override or draft.source))
         article.status = Status.DRAFT if original else status
         article.duplicate_of = original if original is None or original.pk else None
-        article.has_warnings = bool(article.warnings)
-        article.summary = article.summary or (article.body.split("\n\n", 1)[0][:500])
         if original is not None and original.pk is None:
             article._chunk_original = original
-        chunk_prints.append((draft.fingerprint, original or article))
+        near.add(draft.fingerprint, original or article)
         fresh.append((i, draft, article))
     objs = [a for _, _, a in fresh]
     bulk_create_with_history(objs, Article, batch_size=500, default_user=user, default_change_reason="导入")
@@ -400,7 +361,8 @@ def articles_create_from_drafts(*, drafts: list[ArticleDraft], status: str, sour
             indexed.update(done)
     for i, draft in enumerate(drafts):
         if results[i] is None:
-            results[i] = article_upsert_from_draft(draft=draft, status=status, sources=sources, region_ids=region_ids,
-                                                   source_override=source_override, user=user,
-                                                   file_name=draft.filename, batch=batch)
+            results[i] = _upsert_known(draft=draft, sources=sources, region_ids=region_ids,
+                                       source_override=source_override, batch=batch, user=user) or article_upsert_from_draft(
+                draft=draft, status=status, sources=sources, region_ids=region_ids, source_override=source_override,
+                user=user, batch=batch, indexed=indexed)  # its URL's article is gone since: a new one
     return results  # type: ignore[return-value]

@@ -69,19 +69,22 @@ def import_batch_check_resumable(batch: ImportBatch) -> None:
 
 
 def import_batch_resume(*, batch: ImportBatch, user=None, workers: int | None = None,
-                        on_file: Callable[[FileOutcome], None] | None = None) -> ImportSummary:
+                        on_file: Callable[[FileOutcome], None] | None = None,
+                        on_start: Callable[[ImportSummary], None] | None = None) -> ImportSummary:
     """Run an interrupted (or failed) batch again: recorded files are counted, the rest imported."""
     import_batch_check_resumable(batch)
-    return import_batch_run(batch=batch, user=user, workers=workers, on_file=on_file)
+    return import_batch_run(batch=batch, user=user, workers=workers, on_file=on_file, on_start=on_start)
 
 
 def import_batch_run(*, batch: ImportBatch, user=None, workers: int | None = None,
-                     on_file: Callable[[FileOutcome], None] | None = None) -> ImportSummary:
+                     on_file: Callable[[FileOutcome], None] | None = None,
+                     on_start: Callable[[ImportSummary], None] | None = None) -> ImportSummary:
     """Import the batch's files with the options it was created with."""
     options = batch.options or {}
     return ingest_paths(paths=batch_paths(batch), status=options.get("status") or Status.DRAFT,
                         source_override=options.get("source") or None, user=user or batch.created_by,
-                        batch=batch, origin=batch.origin, workers=workers, on_file=on_file)
+                        batch=batch, origin=batch.origin, workers=workers, on_file=on_file,
+                        on_start=on_start)
 
 
 def import_batch_enqueue_resume(*, batch: ImportBatch) -> None:

@@ -7,7 +7,7 @@ from taggit.models import Tag
 
 from articles.models import Article, Source, Status, StatusChange, TagSynonym
 from articles.models.tags import validate_tag_names
-from articles.tagging import parse_tags
+from articles.tag_strings import parse_tags
 
 from .workflow import ensure_can_edit, ensure_can_set_status
 

@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from articles import selectors
 from articles.ingest import ArticleDraft, Gazetteer, Vocabulary
-from articles.ingest.dedup import hamming
+from articles.ingest.dedup import NearDuplicates
 from articles.models import Article, ImportBatch, ImportRecord, Status
 from articles.search import rebuild_index
 from articles.signals import indexing_suspended
@@ -38,9 +38,8 @@ from articles.signals import indexing_suspended
 from .articles import (
     SourceResolver,
     article_upsert_from_draft,
-    articles_create_from_drafts,
+    articles_upsert_from_drafts,
     find_near_duplicate,
-    near_duplicate_distance,
     region_id_map,
 )
 from .inputs import InputRef, Limits, ReadRefused, gather, read
@@ -105,8 +104,12 @@ def _chunks(items: list, size: int) -> Iterable[list]:
 def ingest_paths(*, paths: list[str | Path], status: str = Status.DRAFT, source_override: str | None = None,
                  user=None, dry_run: bool = False, workers: int | None = None, chunk_size: int = 64,
                  batch: ImportBatch | None = None, origin: str = "command",
-                 on_file: Callable[[FileOutcome], None] | None = None) -> ImportSummary:
+                 on_file: Callable[[FileOutcome], None] | None = None,
+                 on_start: Callable[[ImportSummary], None] | None = None) -> ImportSummary:
     """Import every page under `paths`. Bad files are reported, never fatal; returns counts per status.
+
+    `on_start` is told the summary once the inputs are counted (its total, and the files resumed),
+    `on_file` each file's outcome.
 
     Given a batch that already has ledger rows (an interrupted run), the files it recorded are
     counted, not read again: the run resumes. SIGTERM or Ctrl-C marks the batch interrupted.
@@ -124,6 +127,8 @@ def ingest_paths(*, paths: list[str | Path], status: str = Status.DRAFT, source_
         refs = _not_yet_recorded(batch, refs, summary)
         batch_started(batch, total=summary.total, processed=summary.resumed)
         summary.batch_id = batch.pk
+    if on_start:
+        on_start(summary)
     if workers is None:
         workers = min(os.cpu_count() or 1, 4) if len(refs) >= 40 else 1
     zips: dict[Path, zipfile.ZipFile] = {}
@@ -247,18 +252,19 @@ def database_ready() -> bool:
     return {Article._meta.db_table, "articles_region"} <= set(connection.introspection.table_names())
 
 
-def preview_paths_offline(*, paths: list[str | Path], on_file: Callable[[FileOutcome], None] | None = None
-                          ) -> ImportSummary:
+def preview_paths_offline(*, paths: list[str | Path], on_file: Callable[[FileOutcome], None] | None = None,
+                          on_start: Callable[[ImportSummary], None] | None = None) -> ImportSummary:
     """A dry run that needs no database: the packaged gazetteer, no tag vocabulary, and duplicates
     looked for among the files of this run only. For trying the importer before `migrate`."""
     started = time.monotonic()
     limits = limits_from_settings()
     gathered = gather(paths, limits)
     summary = ImportSummary(skipped=gathered.skipped, total=len(gathered.refs))
+    if on_start:
+        on_start(summary)
     gazetteer, vocabulary = Gazetteer.default(), Vocabulary()
-    limit = near_duplicate_distance()
     seen: dict[str, str] = {}
-    prints: list[int] = []
+    near = NearDuplicates(settings.GAOKU_NEAR_DUPLICATE_DISTANCE)
     zips: dict[Path, zipfile.ZipFile] = {}
     try:
         for ref in gathered.refs:
@@ -273,9 +279,9 @@ def preview_paths_offline(*, paths: list[str | Path], on_file: Callable[[FileOut
                 outcome = FileOutcome(ref.name, "error", error)
             else:
                 status = "unchanged" if draft.sha256 in seen else (
-                    "duplicate" if any(hamming(fp, draft.fingerprint) <= limit for fp in prints) else "new")
+                    "duplicate" if near.find(draft.fingerprint) is not None else "new")
                 seen[draft.sha256] = ref.name
-                prints.append(draft.fingerprint)
+                near.add(draft.fingerprint, ref.name)
                 outcome = FileOutcome(ref.name, status, draft=draft)
             _report([outcome], summary, on_file)
     finally:
@@ -412,7 +418,7 @@ class _Writer:
     def _write_many(self, drafts: list[ArticleDraft]) -> list[FileOutcome]:
         """All drafts of a chunk in bulk, with their search documents."""
         indexed: set[int] = set()
-        results = articles_create_from_drafts(
+        results = articles_upsert_from_drafts(
             drafts=drafts, status=self.status, sources=self.sources, region_ids=self.region_ids,
             source_override=self.source_override, user=self.user, batch=self.batch, indexed=indexed)
         written = [r.article.pk for r in results
@@ -424,10 +430,11 @@ class _Writer:
                 for d, r in zip(drafts, results)]
 
     def _write_one(self, draft: ArticleDraft) -> FileOutcome:
+        indexed: set[int] = set()
         result = article_upsert_from_draft(
             draft=draft, status=self.status, sources=self.sources, region_ids=self.region_ids,
-            source_override=self.source_override, user=self.user, file_name=draft.filename, batch=self.batch)
-        if result.status in ("new", "updated", "duplicate"):
+            source_override=self.source_override, user=self.user, batch=self.batch, indexed=indexed)
+        if result.status in ("new", "updated", "duplicate") and result.article.pk not in indexed:
             rebuild_index(queryset=Article.objects.filter(pk=result.article.pk))
         return FileOutcome(draft.filename, result.status, draft=draft, article_id=result.article.pk,
                            sha256=draft.sha256, duplicate_of_id=result.duplicate_of.pk if result.duplicate_of else None)

@@ -25,10 +25,9 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from articles.ingest.dedup import hamming
+from articles.ingest.dedup import NearDuplicates
 from articles.models import ImportBatch, PreviewRow, UploadedFile, UploadPreview
 
-from .articles import near_duplicate_distance
 from .imports import FileOutcome, ingest_paths, limits_from_settings
 from .inputs import TEXT_SUFFIXES, ZIP_SUFFIX, gather
 
@@ -137,8 +136,7 @@ class _WithinUpload:
 
     def __init__(self):
         self.by_sha: dict[str, str] = {}
-        self.buckets: dict[tuple[int, int], list[tuple[int, str]]] = {}
-        self.limit = near_duplicate_distance()
+        self.near = NearDuplicates(settings.GAOKU_NEAR_DUPLICATE_DISTANCE)
 
     def check(self, outcome: FileOutcome, name: str) -> tuple[str, str]:
         draft = outcome.draft
@@ -149,15 +147,12 @@ class _WithinUpload:
             return "unchanged", first  # the importer skips bytes it has already written
         if outcome.status not in ("new", "duplicate"):
             return outcome.status, ""
-        keys = list(enumerate(draft.fingerprint_bands))
         status, other = outcome.status, ""
         if status == "new":
-            near = (o for key in keys for fp, o in self.buckets.get(key, ()) if hamming(fp, draft.fingerprint) <= self.limit)
-            other = next(near, "")
+            other = self.near.find(draft.fingerprint) or ""
             status = "duplicate" if other else "new"
         # A repost is compared with later files too, as the importer compares them with every article it wrote.
-        for key in keys:
-            self.buckets.setdefault(key, []).append((draft.fingerprint, name))
+        self.near.add(draft.fingerprint, name)
         return status, other
 
 

@@ -3,6 +3,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -124,8 +125,8 @@ MEDIA_URL = "/media/"
 LOGIN_URL = "admin:login"
 
 # Tags: Chinese-aware separators (，、, and spaces) and unicode slugs.
-TAGGIT_TAGS_FROM_STRING = "articles.tagging.parse_tags"
-TAGGIT_STRING_FROM_TAGS = "articles.tagging.edit_string_for_tags"
+TAGGIT_TAGS_FROM_STRING = "articles.tag_strings.parse_tags"
+TAGGIT_STRING_FROM_TAGS = "articles.tag_strings.edit_string_for_tags"
 TAGGIT_CASE_INSENSITIVE = True
 
 TASKS = {
@@ -141,6 +142,13 @@ GAOKU_MAX_FILE_BYTES = env.int("GAOKU_MAX_FILE_BYTES", default=5 * 1024 * 1024)
 # An upload nobody confirmed is deleted with its files after this many hours (manage.py cleanup_uploads).
 GAOKU_UPLOAD_ABANDON_HOURS = env.float("GAOKU_UPLOAD_ABANDON_HOURS", default=24)
 GAOKU_PARSE_SECONDS = env.float("GAOKU_PARSE_SECONDS", default=30)
+# Pages whose fingerprints are at most this many bits apart are the same article. Found by four
+# 16-bit bands (articles/ingest/dedup.py), which guarantee a match only up to 3 bits.
+GAOKU_NEAR_DUPLICATE_DISTANCE = env.int("GAOKU_NEAR_DUPLICATE_DISTANCE", default=3)
+if not 0 <= GAOKU_NEAR_DUPLICATE_DISTANCE <= 3:
+    raise ImproperlyConfigured(
+        f"GAOKU_NEAR_DUPLICATE_DISTANCE={GAOKU_NEAR_DUPLICATE_DISTANCE}: it must be between 0 and 3, "
+        "the largest distance the fingerprint bands are sure to find")
 
 # Security headers; prod.py tightens the rest.
 X_FRAME_OPTIONS = "DENY"

@@ -1,4 +1,5 @@
 import pytest
+from django.core.exceptions import PermissionDenied
 from taggit.models import Tag
 
 from articles.models import Article, Source, Status, TagSynonym
@@ -55,8 +56,10 @@ def test_editor_cannot_archive_a_published_duplicate(imported, editor):
     keep, dup = imported[0], imported[1]
     Article.objects.filter(pk=dup.pk).update(status=Status.PUBLISHED)
     dup.refresh_from_db()
-    with pytest.raises(Exception):
+    with pytest.raises(PermissionDenied):
         curation.article_resolve_duplicate(keep=keep, duplicate=dup, user=editor)
+    dup.refresh_from_db()
+    assert dup.status == Status.PUBLISHED and dup.duplicate_of_id is None
 
 
 def test_not_a_duplicate_keeps_both_as_they_are(client, editor, imported):

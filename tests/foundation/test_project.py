@@ -82,3 +82,15 @@ def test_settings_speak_chinese_in_shanghai():
     from django.conf import settings
 
     assert settings.LANGUAGE_CODE == "zh-hans" and settings.TIME_ZONE == "Asia/Shanghai" and settings.USE_TZ
+
+
+def test_a_near_duplicate_distance_above_the_bands_guarantee_stops_start_up():
+    """GAOKU_NEAR_DUPLICATE_DISTANCE=4 would silently miss near-duplicates: settings refuse it."""
+    env = {**os.environ, "GAOKU_NEAR_DUPLICATE_DISTANCE": "4", "DJANGO_SETTINGS_MODULE": "config.settings.dev"}
+    run = subprocess.run([sys.executable, "-c", "import django; django.setup()"], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode != 0
+    assert "ImproperlyConfigured" in run.stderr and "GAOKU_NEAR_DUPLICATE_DISTANCE=4" in run.stderr
+    env["GAOKU_NEAR_DUPLICATE_DISTANCE"] = "2"
+    assert subprocess.run([sys.executable, "-c", "import django; django.setup()"], cwd=ROOT, env=env,
+                          capture_output=True, timeout=60).returncode == 0

@@ -1,4 +1,4 @@
-from articles.tagging import edit_string_for_tags, parse_tags
+from articles.tag_strings import edit_string_for_tags, parse_tags
 
 
 def test_chinese_and_ascii_separators():

@@ -219,3 +219,19 @@ def test_imported_articles_are_indexed_in_the_same_batch(pages):
     assert articles and set(docs) == {a.pk for a in articles}
     for article in articles:
         assert docs[article.pk] == " ".join(segment(article.body))
+
+
+def test_a_terminal_gets_a_progress_bar_and_the_inputs_are_walked_once(pages, monkeypatch):
+    import articles.services.imports as imports
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    walks = []
+    gather = imports.gather
+    monkeypatch.setattr(imports, "gather", lambda *a, **k: walks.append(a) or gather(*a, **k))
+    err = Terminal()
+    call_command("import_texts", str(pages), stdout=io.StringIO(), stderr=err)
+    assert "5/5" in err.getvalue() and "100%" in err.getvalue()
+    assert len(walks) == 1

@@ -1,5 +1,7 @@
 from articles.ingest import parse
-from articles.ingest.dedup import bands, hamming, simhash
+import pytest
+
+from articles.ingest.dedup import NearDuplicates, bands, hamming, simhash
 from articles.ingest.script import to_traditional
 
 
@@ -29,3 +31,21 @@ def test_fingerprint_fits_a_signed_bigint_and_bands_are_16_bit():
     fp = simhash("抓基层、打基础，是我们党治国理政、管党治党的固本之策。" * 3)
     assert -(2**63) <= fp < 2**63
     assert all(0 <= b < 2**16 for b in bands(fp))
+
+
+def test_the_near_duplicate_index_finds_the_earliest_within_the_distance_and_nothing_farther():
+    near = NearDuplicates(3)
+    far, a, b = 0b1111 << 40, 0, 0b111  # b is 3 bits from a; far is 4 bits from a
+    assert near.find(a) is None
+    near.add(b, "b")
+    near.add(a, "a")
+    assert near.find(a) == "b"  # both match: the one added first wins
+    assert near.find(0b11) == "b"
+    assert near.find(far) is None and near.find(0b111111 << 20) is None
+    spread = (1 << 16) | (1 << 32) | (1 << 48)  # three bands differ from a's, one is equal
+    assert hamming(spread, a) == 3 and near.find(spread) == "a"
+
+
+def test_a_distance_the_bands_cannot_guarantee_is_refused():
+    with pytest.raises(ValueError, match="between 0 and 3"):
+        NearDuplicates(4)

@@ -289,3 +289,12 @@ def test_counter_in_the_breadcrumb_above_the_header(gazetteer, vocabulary):
               "楼层： 第 1 楼 时间：2005-08-28 20:56:20", "【2005年中国革命历史巨作】【太行山上】", BODY,
               gazetteer=gazetteer, vocabulary=vocabulary)
     assert d.views == 39
+
+
+@pytest.mark.parametrize("notice", ["原文鏈接：", "本文鏈接:", "轉載請註明出處：", "原文链接："])
+def test_a_repost_notice_gives_the_url_in_either_script(notice, gazetteer, vocabulary):
+    from articles.ingest.script import to_traditional
+
+    page = draft(to_traditional(TITLE), "2024-03-05 10:00 來源：新華網", to_traditional(BODY) * 3,
+                 f"{notice}https://www.Example.com/News/2024/a_1.html", gazetteer=gazetteer, vocabulary=vocabulary)
+    assert page.url == "https://www.Example.com/News/2024/a_1.html"

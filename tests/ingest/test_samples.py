@@ -55,6 +55,8 @@ def test_sample(name, label, samples_dir, gazetteer, vocabulary):
     assert record["language"] == label["language"]
     assert record["views"] == label["views"]
     assert sorted(record["editors"]) == sorted(label["editors"])
+    assert record["authors"] == label["authors"] or record["authors"] in alt.get("authors", [])  # in byline order
+    assert record["url"] == label["url"] or record["url"] in alt.get("url", [])
     assert "\ufffd" not in record["body"] and "\ufeff" not in draft.raw_text
 
 

@@ -38,7 +38,9 @@ def views(layout: Layout) -> tuple[int | None, str]:
 
 def url(layout: Layout) -> tuple[str | None, str]:
     for key, line in zip(layout.keys, layout.lines):
-        m = P.URL_NOTICE.search(line)
+        m = P.URL_NOTICE.search(key)  # the simplified key, as every rule matches (原文鏈接 is 原文链接)
         if m:
-            return m.group("url").rstrip(".,;"), "repost_notice"
+            # The address as the line wrote it (simplifying leaves ASCII alone; should it not, the line's own).
+            found = m.group("url") if m.group("url") in line else next(iter(P.URL.findall(line)), m.group("url"))
+            return found.rstrip(".,;"), "repost_notice"
     return None, "none"

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management import BaseCommand, CommandError
 from django.db import DatabaseError
+from tqdm import tqdm
 
 from articles.ingest import draft_to_record
 from articles.models import ImportBatch, Status
@@ -23,40 +24,12 @@ from articles.services.batches import (
     import_batches_mark_interrupted,
 )
 from articles.services.imports import (
+    ImportSummary,
     database_ready,
     ingest_paths,
     interruption,
-    limits_from_settings,
     preview_paths_offline,
 )
-from articles.services.inputs import gather
-
-
-class Progress:
-    """A one-line progress bar on a terminal (files/s, ETA); silent otherwise."""
-
-    def __init__(self, stream, total: int):
-        self.stream, self.total, self.done = stream, total, 0
-        self.enabled = stream.isatty() and total > 0
-        self.started = self.last = time.monotonic()
-
-    def step(self):
-        self.done += 1
-        now = time.monotonic()
-        if not self.enabled or (now - self.last < 0.2 and self.done < self.total):
-            return
-        self.last = now
-        rate = self.done / max(now - self.started, 1e-6)
-        eta = (self.total - self.done) / rate if rate else 0
-        width = 30
-        filled = int(width * self.done / self.total)
-        self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} "
-                          f"{rate:.0f} files/s ETA {eta:.0f}s ")
-        self.stream.flush()
-
-    def close(self):
-        if self.enabled:
-            self.stream.write("\n")
 
 
 class Command(BaseCommand):
@@ -104,8 +77,14 @@ class Command(BaseCommand):
                 self.stdout.write(_dumps(record))
             elif outcome.status == "error":
                 self.stderr.write(f"error  {outcome.error}")
-            if progress:
-                progress.step()
+            if progress is not None:
+                progress.update()
+
+        def on_start(summary: ImportSummary):
+            """The inputs are counted once, by the import itself; resumed files start the bar."""
+            nonlocal progress
+            progress = tqdm(total=summary.total, initial=summary.resumed, unit="file", file=err,
+                            disable=not err.isatty() or not summary.total, dynamic_ncols=True)
 
         batch = None
         with _log_to_file(log) as log_file:
@@ -116,14 +95,14 @@ class Command(BaseCommand):
                         raise CommandError(f"no import batch #{resume}")
                     import_batch_check_resumable(batch)
                     paths = batch_paths(batch)
-                progress = Progress(err, len(gather(paths, limits_from_settings()).refs))
                 if resume:
-                    summary = import_batch_resume(batch=batch, user=actor, workers=workers, on_file=on_file)
+                    summary = import_batch_resume(batch=batch, user=actor, workers=workers, on_file=on_file,
+                                                  on_start=on_start)
                 elif ready:
                     summary = ingest_paths(paths=paths, status=status, source_override=source, user=actor,
-                                           dry_run=dry_run, workers=workers, on_file=on_file)
+                                           dry_run=dry_run, workers=workers, on_file=on_file, on_start=on_start)
                 else:
-                    summary = preview_paths_offline(paths=paths, on_file=on_file)
+                    summary = preview_paths_offline(paths=paths, on_file=on_file, on_start=on_start)
             except (PermissionDenied, BatchNotResumable) as exc:
                 raise CommandError(str(exc)) from None
             except KeyboardInterrupt as exc:
@@ -137,7 +116,7 @@ class Command(BaseCommand):
                 raise CommandError(f"the import stopped: the database failed ({type(exc).__name__}: {exc}); "
                                    f"traceback in {log_file}") from None
             finally:
-                if progress:
+                if progress is not None:
                     progress.close()
         verb = "Parsed" if dry_run else "Imported"
         message = f"{verb} {summary.describe()}"
