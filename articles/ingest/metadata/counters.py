@@ -29,10 +29,10 @@ def views(layout: Layout) -> tuple[int | None, str]:
             return int(m.group("value").replace(",", "")), "reader_rank"
         m = P.VIEWS.search(key)
         if m:
-            value = float(m.group("value").replace(",", ""))
+            digits = m.group("value").replace(",", "")
             if m.group("unit"):  # 3.2万, 10w+
-                return int(round(value * 10000)), "labelled_views_wan"
-            return int(value), "labelled_views"
+                return int(round(float(digits) * 10000)), "labelled_views_wan"
+            return int(float(digits)) if "." in digits else int(digits), "labelled_views"  # exact, however long
     return None, "none"
 
 
