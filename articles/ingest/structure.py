@@ -368,11 +368,9 @@ def find_body(layout: Layout) -> None:
         close = between <= 6 and h[2] >= 8  # a paragraph right under the headline and date
         if h[1] > h[0] and (h[2] >= 0.4 * g_score or close):
             a, b = h[0], h[1]
-            if layout.anchor is not None and layout.title_line is not None and layout.title_line < layout.anchor < a:
-                pass
         elif g_score > 0:
             layout.warnings.append("body found by text density (no body below the header)")
-    if b <= a:
+    if b <= a:  # no text anywhere
         layout.body_start = layout.body_stop = min(n, (max(heads) + 1) if heads else 0)
         layout.body_index = []
         return
