@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.utils.http import urlencode
 
 from .views.script import HANT, reader_script
@@ -9,7 +10,8 @@ def site(request):
     other = "hans" if script == HANT else HANT
     return {
         "script": script,
-        "html_lang": "zh-Hant" if script == HANT else "zh-Hans",
+        "html_lang": f"zh-Hant-{settings.GAOKU_TRADITIONAL_STANDARD.upper()}" if script == HANT else "zh-Hans",
+        "og_locale": f"zh_{settings.GAOKU_TRADITIONAL_STANDARD.upper()}" if script == HANT else "zh_CN",
         "script_switch_url": "/script/?" + urlencode({"to": other, "next": request.get_full_path()}),
         "script_switch_label": "简体" if script == HANT else "繁體",
     }

@@ -123,6 +123,11 @@ MEDIA_URL = "/media/"
 
 LOGIN_URL = "admin:login"
 
+# The public site in 繁體 follows Taiwan's ("tw", with Taiwan's words) or Hong Kong's ("hk") conventions.
+GAOKU_TRADITIONAL_STANDARD = env("GAOKU_TRADITIONAL_STANDARD", default="tw")
+if GAOKU_TRADITIONAL_STANDARD not in ("tw", "hk"):
+    raise ValueError(f"GAOKU_TRADITIONAL_STANDARD must be tw or hk, not {GAOKU_TRADITIONAL_STANDARD!r}")
+
 # Tags: Chinese-aware separators (，、, and spaces) and unicode slugs.
 TAGGIT_TAGS_FROM_STRING = "articles.tagging.parse_tags"
 TAGGIT_STRING_FROM_TAGS = "articles.tagging.edit_string_for_tags"

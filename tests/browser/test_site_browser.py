@@ -69,7 +69,7 @@ def test_visitor_browses_searches_and_reads(live_server, browser, device):
 
     # Switch the display to 繁體: a plain link, remembered in a cookie.
     page.locator("a.script-switch").click()
-    assert page.locator("html").get_attribute("lang") == "zh-Hant"
+    assert page.locator("html").get_attribute("lang") == "zh-Hant-TW"
     assert page.locator("h1").inner_text() == "搜索" or "搜" in page.locator("h1").inner_text()
     assert "找到" in page.locator(".result-count").inner_text()
     _check(page, "search-hant", width)
@@ -78,7 +78,7 @@ def test_visitor_browses_searches_and_reads(live_server, browser, device):
     page.locator(".results .card-title a").first.click()
     assert page.locator("article h1").inner_text() == to_traditional(hant_title)
     assert page.locator("article .body p").count() > 3
-    assert page.locator("html").get_attribute("lang") == "zh-Hant"
+    assert page.locator("html").get_attribute("lang") == "zh-Hant-TW"
     _check(page, "article-hant", width)
 
     # And back to 简体 on a 简体 article: text shown in 繁體 while the cookie says so.
