@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Max, Min
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -209,6 +209,19 @@ def region_counts() -> dict[int, int]:
         return counts
 
     return _cached("region_counts", build)
+
+
+def archive_months() -> list[tuple[int, int, int]]:
+    """(year, month, public articles) for every month with any, newest first, months in the site's time zone."""
+
+    def build():
+        rows = (
+            public_articles().filter(published_at__isnull=False)
+            .annotate(m=TruncMonth("published_at")).values("m").annotate(n=Count("id")).order_by("-m")
+        )
+        return [(r["m"].year, r["m"].month, r["n"]) for r in rows]
+
+    return _cached("archive_months", build)
 
 
 def busiest_regions(limit: int = 10) -> list[tuple[Region, int]]:

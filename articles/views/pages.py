@@ -5,6 +5,7 @@ from django.views.decorators.http import condition, require_GET
 
 from articles import selectors_site as site
 
+from .nav import article_trail, trail
 from .script import reader_script
 
 
@@ -18,6 +19,7 @@ def home(request):
             "page": page,
             "regions": site.busiest_regions(12),
             "tags": site.tag_counts(limit=30),
+            "crumbs": trail(),
         },
     )
 
@@ -41,8 +43,15 @@ def article_detail(request, pk):
     return render(
         request,
         "articles/article_detail.html",
-        {"article": article, "newer": newer, "older": older, "related": site.related_articles(article)},
+        {"article": article, "newer": newer, "older": older, "related": site.related_articles(article),
+         "crumbs": article_trail(article)},
     )
+
+
+@require_GET
+def about(request):
+    """Who runs the site and how to reach them: the operator's details come from settings."""
+    return render(request, "articles/about.html", {"crumbs": trail(("关于本站", request.path))})
 
 
 @require_GET

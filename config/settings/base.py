@@ -123,6 +123,12 @@ MEDIA_URL = "/media/"
 
 LOGIN_URL = "admin:login"
 
+# Who runs the public site, shown in the footer and on the about page (MIIT rules want the ICP
+# filing number on every page of a site hosted in mainland China).
+GAOKU_SITE_OPERATOR = env("GAOKU_SITE_OPERATOR", default="稿库编辑部")
+GAOKU_ICP_FILING = env("GAOKU_ICP_FILING", default="")
+GAOKU_CONTACT_EMAIL = env("GAOKU_CONTACT_EMAIL", default="")
+
 # The public site in 繁體 follows Taiwan's ("tw", with Taiwan's words) or Hong Kong's ("hk") conventions.
 GAOKU_TRADITIONAL_STANDARD = env("GAOKU_TRADITIONAL_STANDARD", default="tw")
 if GAOKU_TRADITIONAL_STANDARD not in ("tw", "hk"):
