@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("articles/", views.article_list, name="list"),
     path("articles/<int:pk>/", views.article_detail, name="detail"),
+    path("articles/<int:pk>/qr.svg", views.share_qr, name="share_qr"),
     path("tags/", views.tag_index, name="tag_index"),
     path("tags/<str:slug>/", views.tag_detail, name="tag"),
     path("tags/<str:slug>/feed/", TagFeed(), name="tag_feed"),

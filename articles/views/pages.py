@@ -1,6 +1,10 @@
+import io
+
+import segno
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition, require_GET
 
 from articles import selectors_site as site
@@ -46,6 +50,18 @@ def article_detail(request, pk):
         {"article": article, "newer": newer, "older": older, "related": site.related_articles(article),
          "crumbs": article_trail(article)},
     )
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def share_qr(request, pk):
+    """The article's address as a QR code (SVG) for WeChat's 扫一扫; drawn here, no third-party service."""
+    if not site.public_articles().filter(pk=pk).exists():
+        raise Http404("没有这篇文章")
+    qr = segno.make(request.build_absolute_uri(reverse("articles:detail", args=[pk])), error="m")
+    buffer = io.BytesIO()
+    qr.save(buffer, kind="svg", scale=4, border=2, dark="#1f2328", title="本文地址的二维码")
+    return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
 
 
 @require_GET
