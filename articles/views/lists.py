@@ -31,8 +31,10 @@ def _render_list(request, queryset, **context):
         before = site.Cursor(end, 0).encode() if end else None
     page = site.keyset_page(queryset, before=before, after=None if jump else request.GET.get("after"))
     context.setdefault("crumbs", trail((context["heading"], request.path)))
+    dated = [a.published_at for a in page.items if a.published_at]  # undated articles come last
     return render(request, "articles/article_list.html", {
         "page": page, "months": site.archive_months(), "jump": jump,
+        "newest": dated[0] if dated else None, "oldest": dated[-1] if dated else None,
         "popular_tags": [] if page.items else site.tag_counts(limit=12), **context,
     })
 
