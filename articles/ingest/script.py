@@ -20,6 +20,7 @@ DISPLAY_CORRECTIONS: dict[str, str] = {
     "對錶": "對表",  # 对表对标 (check against a standard), not 錶 the watch
     "徵程": "征程",  # 新征程: 征 the journey, not 徵 the levy
     "徵途": "征途",  # 新征途
+    "程式碼": "代碼",  # s2twp's IT word: 行政区划代码, 地区代码 are code numbers, not source code
 }
 _CORRECTION = re.compile("|".join(map(re.escape, sorted(DISPLAY_CORRECTIONS, key=len, reverse=True))))
 
