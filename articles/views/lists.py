@@ -47,7 +47,8 @@ def article_list(request):
 @require_GET
 def tag_detail(request, slug):
     tag = site.tag_by_slug(slug)
-    if tag is None:
+    # A tag only drafts use (often an extraction's junk word) has no public page.
+    if tag is None or not any(t["slug"] == tag.slug for t in site.tag_counts()):
         raise Http404("没有这个标签")
     return _render_list(
         request, site.public_articles().tagged(tag), heading=f"标签：{tag.name}", tag=tag,

@@ -72,3 +72,17 @@ def test_empty_states_offer_a_way_on(client, samples):
     assert "去掉标签“党建”" in html and "热门标签" in html
     assert "不存在的詞語" in html  # the query in the other script, a link to try it
     assert re.search(r'href="\?q=%E4%B8%8D%E5%AD%98%E5%9C%A8%E7%9A%84%E8%A9%9E%E8%AA%9E[^"]*" data-keep-script>不存在的詞語</a>', html)
+
+
+def test_a_tag_only_drafts_use_is_never_shown(client, samples):
+    from articles.models import Status
+
+    draft = samples[HANS]
+    Article.objects.filter(pk=draft.pk).update(status=Status.DRAFT)
+    draft.tags.add("我院")  # a junk word an extraction once made a tag
+    assert client.get("/tags/我院/").status_code == 404
+    for url in ("/", "/tags/", "/search/?q=党建"):
+        html = get(client, url)
+        assert "/tags/我院/" not in html and 'value="我院"' not in html, url
+    assert "/tags/%E6%88%91%E9%99%A2/" not in client.get("/sitemap-tags.xml").content.decode()
+    assert "/tags/我院/" not in client.get("/sitemap-tags.xml").content.decode()
