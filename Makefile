@@ -23,9 +23,12 @@ demo: migrate
 	$(BIN)/python manage.py setup_demo --addr $(ADDR)
 
 # Serves the site and runs the background import worker beside it; Ctrl-C stops both.
+# Ctrl-C reaches runserver (the worker, started in the background, ignores it); the trap then
+# stops the worker by its pid and waits for it. The trap clears itself first: `kill 0` here
+# signalled the shell too, re-entered the trap and ended in "Segmentation fault".
 run: demo
-	@trap 'kill 0' EXIT INT TERM; \
-	$(BIN)/python manage.py db_worker --queue-name '*' & \
+	@$(BIN)/python manage.py db_worker --queue-name '*' & worker=$$!; \
+	trap 'trap - EXIT INT TERM; kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null; exit 0' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(ADDR)
 
 test: install

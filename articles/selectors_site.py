@@ -6,16 +6,16 @@ from datetime import date, datetime, time, timezone as dt_timezone
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import BooleanField, Count, ExpressionWrapper, F
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Max, Min
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from taggit.models import Tag
 
-from .models import Article, Region, TaggedArticle
+from .models import Article, Region, Status, TaggedArticle
 
 PER_PAGE = 20
-COUNT_CACHE_SECONDS = 300
+COUNT_CACHE_SECONDS = 3600  # a version change makes a new key; this only bounds memory
 
 
 def public_articles(now=None):
@@ -135,7 +135,47 @@ def keyset_page(queryset, *, before: str | None = None, after: str | None = None
     )
 
 
-# ---- counts for indexes and the home page: aggregated once, cached briefly
+# ---- counts for indexes and the home page: aggregated once, cached under a version that cannot go stale
+#
+# The cache key carries a version read from the database on every use: the newest row of the
+# article history (simple_history writes one for every save, delete and bulk import of an article,
+# whichever process made it: the import worker's writes reach the web processes), plus a generation number the signal receivers
+# in articles/signals.py bump when tags, regions or sources change. A cached value also remembers
+# when the next scheduled article goes live and is rebuilt from then on.
+
+GENERATION_KEY = "site:generation"
+
+
+def bump_generation() -> None:
+    """Called by signal receivers: every cached count is rebuilt on its next use."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # not set yet (or evicted)
+        cache.set(GENERATION_KEY, 1, None)
+
+
+def cache_version() -> str:
+    """Changes whenever anything a cached count depends on changes. One query on primary keys."""
+    newest = Article.history.model.objects.aggregate(h=Max("history_id"))["h"]
+    return f"{cache.get(GENERATION_KEY, 0)}.{newest or 0}"
+
+
+def _next_scheduled(now):
+    return (
+        Article.objects.filter(status=Status.PUBLISHED, publish_at__gt=now)
+        .aggregate(first=Min("publish_at"))["first"]
+    )
+
+
+def _cached(name: str, build):
+    key = f"site:{name}:{cache_version()}"
+    hit = cache.get(key)
+    now = timezone.now()
+    if hit is not None and (hit[1] is None or now < hit[1]):
+        return hit[0]
+    value = build()
+    cache.set(key, (value, _next_scheduled(now)), COUNT_CACHE_SECONDS)
+    return value
 
 
 def tag_counts(limit: int | None = None) -> list[dict]:
@@ -148,7 +188,7 @@ def tag_counts(limit: int | None = None) -> list[dict]:
         )
         return [{"name": r["tag__name"], "slug": r["tag__slug"], "count": r["n"]} for r in rows]
 
-    rows = cache.get_or_set("site:tag_counts", build, COUNT_CACHE_SECONDS)
+    rows = _cached("tag_counts", build)
     return rows[:limit] if limit else rows
 
 
@@ -168,7 +208,20 @@ def region_counts() -> dict[int, int]:
         )
         return counts
 
-    return cache.get_or_set("site:region_counts", build, COUNT_CACHE_SECONDS)
+    return _cached("region_counts", build)
+
+
+def archive_months() -> list[tuple[int, int, int]]:
+    """(year, month, public articles) for every month with any, newest first, months in the site's time zone."""
+
+    def build():
+        rows = (
+            public_articles().filter(published_at__isnull=False)
+            .annotate(m=TruncMonth("published_at")).values("m").annotate(n=Count("id")).order_by("-m")
+        )
+        return [(r["m"].year, r["m"].month, r["n"]) for r in rows]
+
+    return _cached("archive_months", build)
 
 
 def busiest_regions(limit: int = 10) -> list[tuple[Region, int]]:

@@ -9,7 +9,10 @@ from contextvars import ContextVar
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from .models import Article, SearchDocument, TaggedArticle
+from taggit.models import Tag
+
+from .models import Article, Region, SearchDocument, Source, TaggedArticle
+from .selectors_site import bump_generation
 from .search.documents import index_article
 
 
@@ -49,3 +52,18 @@ def _relations_changed(sender, instance, action, reverse, pk_set, **kwargs):
 
 m2m_changed.connect(_relations_changed, sender=TaggedArticle, dispatch_uid="search_index_tags")
 m2m_changed.connect(_relations_changed, sender=Article.regions.through, dispatch_uid="search_index_regions")
+
+
+# The public site's cached counts (selectors_site) are keyed on a version; writes the article
+# history does not record (a tag renamed or merged, a region or source edited, tags changed
+# through the m2m API) bump its generation.
+def _site_changed(sender, **kwargs):
+    if not kwargs.get("raw"):
+        bump_generation()
+
+
+for _model in (Tag, TaggedArticle, Region, Source, Article):
+    post_save.connect(_site_changed, sender=_model, dispatch_uid=f"site_cache_saved_{_model.__name__}")
+    post_delete.connect(_site_changed, sender=_model, dispatch_uid=f"site_cache_deleted_{_model.__name__}")
+m2m_changed.connect(_site_changed, sender=TaggedArticle, dispatch_uid="site_cache_tags")
+m2m_changed.connect(_site_changed, sender=Article.regions.through, dispatch_uid="site_cache_regions")

@@ -22,7 +22,8 @@ class PagesSitemap(Sitemap):
     changefreq = "daily"
 
     def items(self):
-        return ["articles:home", "articles:list", "articles:tag_index", "articles:region_index"]
+        return ["articles:home", "articles:list", "articles:tag_index", "articles:region_index", "articles:archive",
+                "articles:about"]
 
     def location(self, item):
         return reverse(item)

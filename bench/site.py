@@ -152,6 +152,8 @@ def plan_urls():
         "article": [f"/articles/{pk}/" for pk in ids],
         "tag": [f"/tags/{quote(w)}/" for w in TAG_WORDS[:10]],
         "region (province)": [f"/regions/{busiest.code}/"],
+        "archive index": ["/archive/"],
+        "month jump": [f"/articles/?month={y}-{m:02d}" for y, m in ((2016, 3), (2019, 11), (2023, 6))],
         "search 2-char": [f"/search/?q={quote(w)}" for w in ("基层", "党建", "发展", "乡村")],
         "search 4-char": [f"/search/?q={quote(w)}" for w in ("乡村振兴", "基层党建", "高质量", "组织工作")],
         "search multi-word": [f"/search/?q={quote(w)}" for w in ("基层 党建 创新", "乡村振兴 产业", "高质量 发展 广东")],

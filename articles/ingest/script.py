@@ -1,6 +1,7 @@
 """Script conversion and comparison keys (OpenCC's C++ binding)."""
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -9,13 +10,44 @@ import opencc
 _T2S = opencc.OpenCC("t2s.json")
 _S2T = opencc.OpenCC("s2t.json")
 
+# Display standards for readers of Traditional: Taiwan (with Taiwan's words: 软件 → 軟體)
+# or Hong Kong. Both write 為 where plain s2t writes 爲.
+DISPLAY_STANDARDS = {"tw": "s2twp.json", "hk": "s2hk.json"}
+
+# OpenCC's own phrase tables get these wrong; our correction runs on its output.
+# Each pair is (what OpenCC writes, what readers of Traditional write), with the input that shows it.
+DISPLAY_CORRECTIONS: dict[str, str] = {
+    "對錶": "對表",  # 对表对标 (check against a standard), not 錶 the watch
+    "徵程": "征程",  # 新征程: 征 the journey, not 徵 the levy
+    "徵途": "征途",  # 新征途
+    "程式碼": "代碼",  # s2twp's IT word: 行政区划代码, 地区代码 are code numbers, not source code
+}
+_CORRECTION = re.compile("|".join(map(re.escape, sorted(DISPLAY_CORRECTIONS, key=len, reverse=True))))
+
 
 def to_simplified(text: str) -> str:
     return _T2S.convert(text) if text else text
 
 
 def to_traditional(text: str) -> str:
+    """Plain character conversion (for matching, e.g. search highlights); not for display."""
     return _S2T.convert(text) if text else text
+
+
+@lru_cache(maxsize=None)
+def _display_converter(standard: str):
+    try:
+        return opencc.OpenCC(DISPLAY_STANDARDS[standard])
+    except KeyError:
+        raise ValueError(f"未知的繁體标准 {standard!r}：可选 {', '.join(DISPLAY_STANDARDS)}") from None
+
+
+def to_display_traditional(text: str, standard: str = "tw") -> str:
+    """Traditional as readers of the standard ("tw" or "hk") expect it, with OpenCC's known errors corrected."""
+    if not text:
+        return text
+    converted = _display_converter(standard).convert(text)
+    return _CORRECTION.sub(lambda m: DISPLAY_CORRECTIONS[m.group()], converted)
 
 
 @lru_cache(maxsize=65536)

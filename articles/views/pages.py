@@ -1,10 +1,15 @@
+import io
+
+import segno
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition, require_GET
 
 from articles import selectors_site as site
 
+from .nav import article_trail, trail
 from .script import reader_script
 
 
@@ -18,6 +23,7 @@ def home(request):
             "page": page,
             "regions": site.busiest_regions(12),
             "tags": site.tag_counts(limit=30),
+            "crumbs": trail(),
         },
     )
 
@@ -41,8 +47,27 @@ def article_detail(request, pk):
     return render(
         request,
         "articles/article_detail.html",
-        {"article": article, "newer": newer, "older": older, "related": site.related_articles(article)},
+        {"article": article, "newer": newer, "older": older, "related": site.related_articles(article),
+         "crumbs": article_trail(article)},
     )
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def share_qr(request, pk):
+    """The article's address as a QR code (SVG) for WeChat's 扫一扫; drawn here, no third-party service."""
+    if not site.public_articles().filter(pk=pk).exists():
+        raise Http404("没有这篇文章")
+    qr = segno.make(request.build_absolute_uri(reverse("articles:detail", args=[pk])), error="m")
+    buffer = io.BytesIO()
+    qr.save(buffer, kind="svg", scale=4, border=2, dark="#1f2328", title="本文地址的二维码")
+    return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+
+
+@require_GET
+def about(request):
+    """Who runs the site and how to reach them: the operator's details come from settings."""
+    return render(request, "articles/about.html", {"crumbs": trail(("关于本站", request.path))})
 
 
 @require_GET

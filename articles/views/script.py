@@ -5,18 +5,21 @@ filter on every template variable: chrome, data, titles and the 404 page all
 follow the choice, and nothing can be forgotten. Only text between tags is
 converted, never tags or attributes, so URLs (unicode slugs such as /tags/党建/),
 form values and meta content stay exactly as stored. The database is never
-touched: stored text stays as the page wrote it. Every page is converted, to
+touched: stored text stays as the page wrote it. 繁體 follows the
+conventions of Taiwan or Hong Kong (settings.GAOKU_TRADITIONAL_STANDARD), with our
+own corrections of OpenCC's known phrase errors (articles.ingest.script). Every page is converted, to
 简体 by default, so <html lang> is always true of the text shown.
 """
 from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from articles.ingest.script import to_simplified, to_traditional
+from articles.ingest.script import to_display_traditional, to_simplified
 
 COOKIE = "script"
 HANT = "hant"
@@ -42,21 +45,52 @@ def set_script(request):
     return response
 
 
-def convert_html(html: str, script: str = HANT) -> str:
-    """Text nodes converted to the script; tags and attributes untouched."""
-    convert = to_traditional if script == HANT else to_simplified
+# Attributes a reader sees or hears (placeholders, accessible names, tooltips) switch with the
+# text; every other attribute (href, value, data-*) stays as stored.
+_SHOWN_ATTR = re.compile(r'(\s(?:placeholder|aria-label|title|alt)=")([^"]*)(")')
+# Meta tags whose content is a description of the page, shown by search engines and share cards.
+_SHOWN_META = re.compile(r'^<meta\s[^>]*(?:name="description"|property="og:(?:title|description)")')
+_CONTENT_ATTR = re.compile(r'(\scontent=")([^"]*)(")')
+
+
+def _converter(script: str, standard: str):
+    if script == HANT:
+        return lambda text: to_display_traditional(text, standard)
+    return to_simplified
+
+
+def _tag_slots(tag: str):
+    """(start, end) of each attribute value in the tag that a reader sees."""
+    if not _NON_ASCII.search(tag):
+        return []
+    slots = [m.span(2) for m in _SHOWN_ATTR.finditer(tag)]
+    if _SHOWN_META.match(tag):
+        slots += [m.span(2) for m in _CONTENT_ATTR.finditer(tag)]
+    return sorted(slots)
+
+
+def convert_html(html: str, script: str = HANT, standard: str = "tw") -> str:
+    """Text nodes and shown attributes converted to the script; markup and links untouched."""
+    convert = _converter(script, standard)
     parts = _TAG.split(html)  # even indexes are text between tags
-    texts = parts[0::2]
+    # Every piece to convert, as (part index, start, end); text nodes are whole parts.
+    pieces = []
+    for i, part in enumerate(parts):
+        if i % 2 == 0:
+            if KEEP not in (parts[i - 1] if i else ""):  # text right after a data-keep-script tag stays
+                pieces.append((i, 0, len(part)))
+        else:
+            pieces += [(i, a, b) for a, b in _tag_slots(part)]
+    texts = [parts[i][a:b] for i, a, b in pieces]
     if _SEP in html:
         converted = [convert(t) if _NON_ASCII.search(t) else t for t in texts]
     else:
         converted = convert(_SEP.join(texts)).split(_SEP)
         if len(converted) != len(texts):
             converted = [convert(t) for t in texts]
-    for i in range(1, len(texts)):
-        if KEEP in parts[2 * i - 1]:  # text right after a tag marked data-keep-script stays as written
-            converted[i] = texts[i]
-    parts[0::2] = converted
+    # Splice right to left so earlier offsets in the same part stay valid.
+    for (i, a, b), text in sorted(zip(pieces, converted), key=lambda x: (x[0][0], -x[0][1])):
+        parts[i] = parts[i][:a] + text + parts[i][b:]
     return "".join(parts)
 
 
@@ -72,7 +106,7 @@ class ScriptMiddleware:
         if not response.streaming and response.get("Content-Type", "").startswith("text/html"):
             charset = response.charset or "utf-8"
             html = response.content.decode(charset)
-            response.content = convert_html(html, reader_script(request)).encode(charset)
+            response.content = convert_html(html, reader_script(request), settings.GAOKU_TRADITIONAL_STANDARD).encode(charset)
             if response.has_header("Content-Length"):
                 response["Content-Length"] = str(len(response.content))
         return response

@@ -5,7 +5,10 @@ from django.views.decorators.http import require_GET
 
 from articles import search as engine
 from articles import selectors_site as site
+from articles.ingest.script import to_simplified, to_traditional
 from articles.models import Region, Source
+
+from .nav import trail
 
 PER_PAGE = 20
 MAX_PAGE = engine.CANDIDATE_LIMIT // PER_PAGE
@@ -58,6 +61,10 @@ def search(request):
          "snippet": engine.highlight(found[pk].body, query)}
         for pk in hits.ids if pk in found
     ]
+    # With nothing found: the words in the other script (a reader may have typed either) and what to read instead.
+    other_q = ""
+    if q and not results:
+        other_q = next((c for c in (to_traditional(q), to_simplified(q)) if c != q), "")
     last_page = max(1, (min(hits.total, engine.CANDIDATE_LIMIT) + PER_PAGE - 1) // PER_PAGE)
     return render(
         request,
@@ -67,6 +74,8 @@ def search(request):
             "has_next": number < last_page, "has_previous": number > 1,
             "tag": tag, "region": region, "source": source,
             "date_from": request.GET.get("from", ""), "date_to": request.GET.get("to", ""),
-            "tags": site.tag_counts(limit=50),
+            "tags": site.tag_counts(limit=50), "other_q": other_q,
+            "popular_tags": site.tag_counts(limit=12) if q and not results else [],
+            "crumbs": trail(("搜索", request.path)),
         },
     )

@@ -2,7 +2,7 @@
 from pathlib import Path
 
 import environ
-from csp.constants import NONE, SELF
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -124,6 +124,17 @@ MEDIA_URL = "/media/"
 
 LOGIN_URL = "admin:login"
 
+# Who runs the public site, shown in the footer and on the about page (MIIT rules want the ICP
+# filing number on every page of a site hosted in mainland China).
+GAOKU_SITE_OPERATOR = env("GAOKU_SITE_OPERATOR", default="稿库编辑部")
+GAOKU_ICP_FILING = env("GAOKU_ICP_FILING", default="")
+GAOKU_CONTACT_EMAIL = env("GAOKU_CONTACT_EMAIL", default="")
+
+# The public site in 繁體 follows Taiwan's ("tw", with Taiwan's words) or Hong Kong's ("hk") conventions.
+GAOKU_TRADITIONAL_STANDARD = env("GAOKU_TRADITIONAL_STANDARD", default="tw")
+if GAOKU_TRADITIONAL_STANDARD not in ("tw", "hk"):
+    raise ValueError(f"GAOKU_TRADITIONAL_STANDARD must be tw or hk, not {GAOKU_TRADITIONAL_STANDARD!r}")
+
 # Tags: Chinese-aware separators (，、, and spaces) and unicode slugs.
 TAGGIT_TAGS_FROM_STRING = "articles.tag_strings.parse_tags"
 TAGGIT_STRING_FROM_TAGS = "articles.tag_strings.edit_string_for_tags"
@@ -158,7 +169,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF],
+        # No inline script runs: the nonce is only for the JSON-LD data blocks (structured data).
+        "script-src": [SELF, NONCE],
         "style-src": [SELF],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],

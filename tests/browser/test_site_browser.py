@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from articles.ingest.script import to_traditional
+from articles.ingest.script import to_display_traditional
 from articles.models import Article
 from tests.browser.conftest import SHOTS
 
@@ -43,7 +43,7 @@ def test_visitor_browses_searches_and_reads(live_server, browser, device):
     _check(page, "home", width)
 
     # Browse: region index -> a province -> one of its cities.
-    page.get_by_role("link", name="地区", exact=True).click()
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="地区").click()
     page.get_by_role("link", name="浙江省").first.click()
     assert page.locator("h1").inner_text() == "浙江省"
     assert page.get_by_text(hangzhou.title).is_visible()
@@ -51,6 +51,19 @@ def test_visitor_browses_searches_and_reads(live_server, browser, device):
     page.locator("section[aria-labelledby=cities-title] a", has_text="杭州市").click()
     assert "杭州市" in page.locator("h1").inner_text()
     assert page.get_by_text(hangzhou.title).is_visible()
+
+    # Breadcrumbs lead back up: 首页 › 地区 › 浙江省 › 杭州市.
+    crumbs = page.get_by_role("navigation", name="位置")
+    assert crumbs.get_by_role("link").all_inner_texts() == ["首页", "地区", "浙江省", "杭州市"]
+    _check(page, "city", width)
+
+    # The archive, from the main navigation, then a month.
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="归档").click()
+    assert page.locator("h1").inner_text() == "归档"
+    _check(page, "archive", width)
+    page.locator(".archive .chip").first.click()
+    assert "月" in page.locator("h1").inner_text() and page.locator(".range").is_visible()
+    page.goto(live_server.url + hangzhou.regions.first().get_absolute_url())
 
     # A tag, from the article card.
     page.locator(".cards .chip", has_text="党建").first.click()
@@ -69,16 +82,16 @@ def test_visitor_browses_searches_and_reads(live_server, browser, device):
 
     # Switch the display to 繁體: a plain link, remembered in a cookie.
     page.locator("a.script-switch").click()
-    assert page.locator("html").get_attribute("lang") == "zh-Hant"
+    assert page.locator("html").get_attribute("lang") == "zh-Hant-TW"
     assert page.locator("h1").inner_text() == "搜索" or "搜" in page.locator("h1").inner_text()
     assert "找到" in page.locator(".result-count").inner_text()
     _check(page, "search-hant", width)
 
     # Read the article.
     page.locator(".results .card-title a").first.click()
-    assert page.locator("article h1").inner_text() == to_traditional(hant_title)
+    assert page.locator("article h1").inner_text() == to_display_traditional(hant_title, settings.GAOKU_TRADITIONAL_STANDARD)
     assert page.locator("article .body p").count() > 3
-    assert page.locator("html").get_attribute("lang") == "zh-Hant"
+    assert page.locator("html").get_attribute("lang") == "zh-Hant-TW"
     _check(page, "article-hant", width)
 
     # And back to 简体 on a 简体 article: text shown in 繁體 while the cookie says so.
@@ -87,4 +100,8 @@ def test_visitor_browses_searches_and_reads(live_server, browser, device):
     page.locator("a.script-switch").click()
     assert page.locator("article h1").inner_text() == "推动基层党建全域提升全面提质"
     _check(page, "article", width)
+    # Share to WeChat: a QR code drawn by the server, opened without JavaScript.
+    page.get_by_text("分享到微信").click()
+    qr = page.get_by_role("img", name="本文地址的二维码")
+    assert qr.is_visible() and qr.evaluate("img => img.naturalWidth") > 0
     context.close()

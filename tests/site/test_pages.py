@@ -143,7 +143,7 @@ def test_script_switch(client, samples):
     response = client.get("/script/", {"to": "hant", "next": "/tags/党建/"})
     assert response.status_code == 302 and unquote(response["Location"]) == "/tags/党建/"
     html = client.get("/tags/党建/").content.decode()
-    assert '<html lang="zh-Hant">' in html
+    assert '<html lang="zh-Hant-TW">' in html
     assert ">简体</a>" in html  # the switch names the other script in that script
     assert "推動基層黨建全域提升全面提質" in html  # shown in 繁體
     assert 'href="/tags/%E5%85%9A%E5%BB%BA/"' in html or 'href="/tags/党建/"' in html  # URLs untouched
@@ -161,7 +161,7 @@ def test_script_conversion_leaves_markup_alone():
     from articles.views.script import convert_html
 
     html = '<a href="/tags/党建/" title="党建">党建</a><input value="发展">发展<p>\uffff国</p>'
-    assert convert_html(html) == '<a href="/tags/党建/" title="党建">黨建</a><input value="发展">發展<p>\uffff國</p>'
+    assert convert_html(html) == '<a href="/tags/党建/" title="黨建">黨建</a><input value="发展">發展<p>\uffff國</p>'
     assert convert_html("<b>黨建</b>發展", "hans") == "<b>党建</b>发展"
     assert convert_html('<a data-keep-script href="/script/">繁體</a>', "hans") == '<a data-keep-script href="/script/">繁體</a>'
 
