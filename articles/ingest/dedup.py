@@ -81,10 +81,11 @@ class NearDuplicates:
         self._size = 0
         self._bands: dict[tuple[int, int], list[tuple[int, int, object]]] = {}
 
-    def add(self, fingerprint: int, value) -> None:
+    def add(self, fingerprint: int, value, banded: tuple[int, int, int, int] | None = None) -> None:
+        """Index a fingerprint; `banded` passes its bands when they are known already (stored rows)."""
         entry = (self._size, fingerprint, value)
         self._size += 1
-        for key in enumerate(bands(fingerprint)):
+        for key in enumerate(banded or bands(fingerprint)):
             self._bands.setdefault(key, []).append(entry)
 
     def find(self, fingerprint: int):

@@ -97,8 +97,9 @@ def _unique_slug(name: str) -> str:
 def near_duplicate_index(fingerprints) -> NearDuplicates:
     """The stored articles that share a band with any of the fingerprints, earliest first.
 
-    Each is indexed as its original (an unsaved Article with only a pk): a repost of a repost is a
-    repost of the first. One indexed query, never a scan of the table.
+    Each is indexed as the pk of its original: a repost of a repost is a repost of the first. One
+    indexed query, never a scan of the table; the stored bands are reused and no model instance is
+    built per row (a chunk of near-identical pages can share bands with thousands of stored ones).
     """
     index = NearDuplicates(settings.GAOKU_NEAR_DUPLICATE_DISTANCE)
     wanted: list[set[int]] = [set(), set(), set(), set()]
@@ -111,15 +112,20 @@ def near_duplicate_index(fingerprints) -> NearDuplicates:
     for i, values in enumerate(wanted):
         cond |= Q(**{f"fp_band{i}__in": values})
     rows = (Article.objects.filter(cond).exclude(fingerprint__isnull=True).order_by("id")
-            .values_list("id", "fingerprint", "duplicate_of_id"))
-    for pk, fingerprint, original in rows:
-        index.add(fingerprint, Article(pk=original or pk))
+            .values_list("id", "fingerprint", "duplicate_of_id", "fp_band0", "fp_band1", "fp_band2", "fp_band3"))
+    for pk, fingerprint, original, *banded in rows:
+        index.add(fingerprint, original or pk, banded=tuple(banded) if None not in banded else None)
     return index
+
+
+def _as_article(found) -> Article | None:
+    """A matcher's value as an Article: a stored original's pk, or a page of this chunk."""
+    return Article(pk=found) if isinstance(found, int) else found
 
 
 def find_near_duplicate(draft: ArticleDraft) -> Article | None:
     """The earliest stored article the draft repeats (as an unsaved Article with only a pk), or None."""
-    return near_duplicate_index([draft.fingerprint]).find(draft.fingerprint)
+    return _as_article(near_duplicate_index([draft.fingerprint]).find(draft.fingerprint))
 
 
 # A summary is the page's first paragraph, cut as Article.save() cuts one an editor left blank.
@@ -317,7 +323,7 @@ def articles_upsert_from_drafts(*, drafts: list[ArticleDraft], status: str, sour
         if draft.sha256 in seen_sha or draft.sha256 in known_sha or (draft.url and draft.url in known_urls):
             continue  # bytes already written (earlier, or in this chunk), or an update: one by one below
         seen_sha[draft.sha256] = i
-        original = near.find(draft.fingerprint)
+        original = _as_article(near.find(draft.fingerprint))
         article = Article(raw_sha256=draft.sha256, file_name=draft.filename[:1000])
         apply_draft(article, draft, source=sources.resolve(source_override or draft.source))
         article.status = Status.DRAFT if original else status
