@@ -69,6 +69,16 @@ def test_conditional_get(client, samples):
     assert client.get(url, headers={"if-none-match": first["ETag"]}).status_code == 200
 
 
+def test_switching_script_never_gets_a_304_of_the_other_script(client, samples):
+    from articles.views.script import COOKIE, HANT
+
+    url = samples[HANS].get_absolute_url()
+    first = client.get(url)
+    client.cookies[COOKIE] = HANT
+    again = client.get(url, headers={"if-none-match": first["ETag"]})
+    assert again.status_code == 200 and again["ETag"] != first["ETag"]
+
+
 def test_region_pages_include_cities(client, samples):
     zhejiang = Region.objects.get(name="浙江省")
     html = client.get(zhejiang.get_absolute_url()).content.decode()
