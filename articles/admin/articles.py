@@ -22,7 +22,7 @@ from articles.services import workflow
 from articles.services.uploads import upload_display_name
 
 from . import actions, desk
-from .filters import AttentionFilter, CityFilter, DuplicateFilter, ProvinceFilter, TagFilter
+from .filters import AttentionFilter, CityFilter, DuplicateFilter, ProvinceFilter, SourceFilter, TagFilter
 from .reasons import warning_label
 from .forms import ArticleForm, IdsOnlyAutocomplete
 from .history import ChineseHistoryHelper
@@ -36,7 +36,7 @@ class ArticleAdmin(IdsOnlyAutocomplete, ImportExportMixin, SimpleHistoryAdmin):
     export_formats = EXPORT_FORMATS
     list_display = ("title", "source", "published_display", "status", "region_list", "tag_list", "warning_flag")
     list_display_links = ("title",)
-    list_filter = ("status", ProvinceFilter, CityFilter, TagFilter, "source", "published_at", "language",
+    list_filter = ("status", ProvinceFilter, CityFilter, TagFilter, SourceFilter, "published_at", "language",
                    "has_warnings", DuplicateFilter, AttentionFilter)
     list_select_related = ("source",)
     search_fields = ("title", "source__name")  # the search box itself goes through articles.search (below)

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "csp",
     "taggit",
+    "admin_auto_filters",  # django-admin-autocomplete-filter: the list's 省份/城市/标签/来源 boxes
     "import_export",
     "simple_history",
     "django_tasks",
