@@ -112,6 +112,7 @@ class ArticleResource(resources.ModelResource):
         # The confirmed import shows no diff (the preview did): skip building one per row.
         self._meta = copy.copy(type(self)._meta)
         self._meta.skip_diff = not dry_run
+        self._dry_run = dry_run
         with indexing_suspended():
             result = super().import_data(dataset, dry_run=dry_run, **kwargs)
         if not dry_run and self._touched and not result.has_errors() and not result.has_validation_errors():
@@ -181,6 +182,9 @@ class ArticleResource(resources.ModelResource):
 
     def do_instance_save(self, instance, is_create):
         changed = getattr(instance, "_import_changed", set())
+        if getattr(self, "_dry_run", False):
+            # The preview's writes are rolled back: its history rows (four queries a row) would be too.
+            instance.skip_history_when_saving = True
         workflow.article_save_edit(article=instance, user=getattr(self, "_user", None), changed=changed,
                                    reason="表格导入", stored=getattr(instance, "_import_stored", None))
         self._touched[instance.pk] = changed

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.contrib.admin.views.main import ORDER_VAR
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Q, Value, When
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -14,15 +14,16 @@ from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles.ingest.script import to_simplified, to_traditional
-from articles.models import Article, Status
+from articles.models import Article, ImportBatch, Status
 from articles.resources import EXPORT_FORMATS, IMPORT_FORMATS, ArticleResource
 from articles.search import CANDIDATE_LIMIT, search
 from articles.search.query import SearchFilters
 from articles.services import workflow
+from articles.services.table_imports import table_import_enqueue, table_import_in_background
 from articles.services.uploads import upload_display_name
 
 from . import actions, desk
-from .filters import AttentionFilter, CityFilter, DuplicateFilter, ProvinceFilter, TagFilter
+from .filters import AttentionFilter, CityFilter, DuplicateFilter, ProvinceFilter, SourceFilter, TagFilter
 from .reasons import warning_label
 from .forms import ArticleForm, IdsOnlyAutocomplete
 from .history import ChineseHistoryHelper
@@ -36,7 +37,7 @@ class ArticleAdmin(IdsOnlyAutocomplete, ImportExportMixin, SimpleHistoryAdmin):
     export_formats = EXPORT_FORMATS
     list_display = ("title", "source", "published_display", "status", "region_list", "tag_list", "warning_flag")
     list_display_links = ("title",)
-    list_filter = ("status", ProvinceFilter, CityFilter, TagFilter, "source", "published_at", "language",
+    list_filter = ("status", ProvinceFilter, CityFilter, TagFilter, SourceFilter, "published_at", "language",
                    "has_warnings", DuplicateFilter, AttentionFilter)
     list_select_related = ("source",)
     search_fields = ("title", "source__name")  # the search box itself goes through articles.search (below)
@@ -66,6 +67,19 @@ class ArticleAdmin(IdsOnlyAutocomplete, ImportExportMixin, SimpleHistoryAdmin):
     @admin.display(description="文件")
     def file_label(self, article):
         return upload_display_name(article.file_name) or "—"  # never the server's upload folder
+
+    def process_dataset(self, dataset, form, request, **kwargs):
+        """A long table is imported by the worker (its progress on the batch page), not in the request."""
+        if table_import_in_background(len(dataset)):
+            return table_import_enqueue(dataset=dataset, user=request.user,
+                                        file_name=form.cleaned_data.get("original_file_name") or "")
+        return super().process_dataset(dataset, form, request, **kwargs)
+
+    def process_result(self, result, request):
+        if isinstance(result, ImportBatch):
+            self.message_user(request, f"共 {result.total} 行，正在后台导入；本页显示进度，完成后可以离开。")
+            return redirect("admin:articles_importbatch_change", result.pk)
+        return super().process_result(result, request)
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

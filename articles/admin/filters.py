@@ -1,53 +1,86 @@
-"""Changelist filters for editors: province then city, warnings, duplicates, tags."""
+"""Changelist filters for editors: province, city, tag and source as autocomplete boxes; warnings, duplicates."""
+from admin_auto_filters.filters import AutocompleteFilter
 from django.contrib import admin
-from django.db.models import Count, Q
+from django.db.models import Q
+from django.urls import reverse
 from taggit.models import Tag
 
 from articles.models import Region
 
 
-class ProvinceFilter(admin.SimpleListFilter):
-    title = "省份"
-    parameter_name = "province"
+class _Autocomplete(AutocompleteFilter):
+    """An autocomplete (select2) filter from django-admin-autocomplete-filter: 34 provinces, 300 cities and every
+    tag or source stay one search box instead of a list as long as the page. The value is the row's id."""
 
-    def lookups(self, request, model_admin):
-        return [(r.code, r.name) for r in Region.objects.filter(level=Region.Level.PROVINCE).order_by("code")]
+    template = "admin/articles/autocomplete_filter.html"
+    query = ""  # extra parameters for the autocomplete view (see RegionAdmin.get_search_results)
+
+    def __init__(self, request, params, model, model_admin):
+        # The widget looks the value up to show its label: a value that is no id (`abc`) would be a 500 there.
+        values = params.get(self.parameter_name)
+        if values is not None and not all(str(v).isdigit() for v in values):
+            params[self.parameter_name] = [""]
+        super().__init__(request, params, model, model_admin)
+
+    def get_autocomplete_url(self, request, model_admin):
+        return reverse("admin:autocomplete") + self.query if self.query else None
+
+    def chosen(self, model, **extra):
+        return model.objects.filter(pk=self.value(), **extra).first() if self.value() else None
+
+
+class ProvinceFilter(_Autocomplete):
+    title = "省份"
+    field_name = "regions"
+    parameter_name = "province"
+    query = "?level=province"
 
     def queryset(self, request, queryset):
-        if self.value():
-            region = Region.objects.filter(code=self.value()).first()
-            return queryset.in_region(region) if region else queryset.none()
-        return queryset
+        if not self.value():
+            return queryset
+        region = self.chosen(Region, level=Region.Level.PROVINCE)
+        return queryset.in_region(region) if region else queryset.none()
 
 
-class CityFilter(admin.SimpleListFilter):
-    """Shown once a province is chosen: its cities."""
+class CityFilter(_Autocomplete):
+    """Any city; once a province is chosen, only its cities are offered."""
 
     title = "城市"
+    field_name = "regions"
     parameter_name = "city"
 
-    def lookups(self, request, model_admin):
-        province = request.GET.get(ProvinceFilter.parameter_name)
-        if not province:
-            return []
-        return [(r.code, r.name) for r in Region.objects.filter(parent__code=province).order_by("code")]
+    def __init__(self, request, params, model, model_admin):
+        province = request.GET.get(ProvinceFilter.parameter_name, "")
+        self.query = "?level=city" + (f"&parent={province}" if province.isdigit() else "")
+        super().__init__(request, params, model, model_admin)
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(regions__code=self.value()).distinct()
-        return queryset
+        if not self.value():
+            return queryset
+        region = self.chosen(Region, level=Region.Level.CITY)
+        return queryset.in_region(region) if region else queryset.none()
 
 
-class TagFilter(admin.SimpleListFilter):
+class TagFilter(_Autocomplete):
     title = "标签"
+    field_name = "tags"
     parameter_name = "tag"
 
-    def lookups(self, request, model_admin):
-        tags = Tag.objects.annotate(n=Count("articles_taggedarticle_items")).order_by("-n")[:30]
-        return [(t.slug, f"{t.name}（{t.n}）") for t in tags]
+    @staticmethod
+    def get_queryset_for_field(model, name):
+        return Tag.objects.all()  # taggit's manager is no Django relation descriptor the package knows
 
     def queryset(self, request, queryset):
-        return queryset.tagged(self.value()) if self.value() else queryset
+        if not self.value():
+            return queryset
+        tag = self.chosen(Tag)
+        return queryset.tagged(tag) if tag else queryset.none()
+
+
+class SourceFilter(_Autocomplete):
+    title = "来源"
+    field_name = "source"
+    parameter_name = "source__id__exact"  # the name Django's own source filter used, so old links keep working
 
 
 class DuplicateFilter(admin.SimpleListFilter):

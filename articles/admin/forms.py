@@ -64,7 +64,11 @@ class ArticleForm(forms.ModelForm):
             self.initial["status"], self.initial["publish_at"] = self.stored.status, self.stored.publish_at
         for name in ("published_at", "publish_at"):
             if name in self.fields:  # show (and keep) the seconds: a no-op save must not change the time
-                self.fields[name].widget.widgets[1].format = "%H:%M:%S"
+                date, time = self.fields[name].widget.widgets
+                time.format = "%H:%M:%S"
+                # Django labels only the pair; each box needs its own name for a screen reader.
+                date.attrs["aria-label"] = f"{self.fields[name].label}：日期"
+                time.attrs["aria-label"] = f"{self.fields[name].label}：时间"
         if "status" in self.fields:
             current = self.stored.status if self.stored else None
             self.fields["status"].choices = [
@@ -161,7 +165,11 @@ class AutocompleteSelectIds(_IdsOnly, AutocompleteSelect):
 
 
 class AutocompleteSelectMultipleIds(_IdsOnly, AutocompleteSelectMultiple):
-    pass
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        # select2 4.0's "clear all" is a <span> inside its <ul> (a malformed list); each choice keeps its own ×.
+        attrs["data-allow-clear"] = "false"
+        return attrs
 
 
 class IdsOnlyAutocomplete:

@@ -23,7 +23,7 @@ from .reasons import reason_label, warnings_label
 
 ROWS_PER_PAGE = 100
 RESULT_LABELS = dict(ImportRecord.Result.choices)
-ORIGIN_LABELS = {"command": "命令行", "upload": "上传"}
+ORIGIN_LABELS = {"command": "命令行", "upload": "上传", "table": "表格导入"}
 COUNT_ORDER = [*ImportRecord.Result.values, "skipped"]
 COUNT_LABELS = {**RESULT_LABELS, "skipped": "跳过的非页面文件"}
 

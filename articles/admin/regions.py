@@ -31,6 +31,13 @@ class RegionAdmin(ImportExportMixin, admin.ModelAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         results, distinct = super().get_search_results(request, queryset, search_term)
+        if request.resolver_match and request.resolver_match.url_name == "autocomplete":
+            # The list's 省份 / 城市 filters ask for one level, and for the chosen province's cities.
+            level, parent = request.GET.get("level"), request.GET.get("parent", "")
+            if level in Region.Level.values:
+                results = results.filter(level=level)
+            if parent.isdigit():
+                results = results.filter(parent_id=parent)
         return results, True
 
     @admin.display(description="文章数", ordering="article_count")

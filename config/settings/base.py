@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "csp",
     "taggit",
+    "admin_auto_filters",  # django-admin-autocomplete-filter: the list's 省份/城市/标签/来源 boxes
     "import_export",
     "simple_history",
     "django_tasks",
@@ -152,6 +153,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 GAOKU_MAX_FILE_BYTES = env.int("GAOKU_MAX_FILE_BYTES", default=5 * 1024 * 1024)
 # An upload nobody confirmed is deleted with its files after this many hours (manage.py cleanup_uploads).
 GAOKU_UPLOAD_ABANDON_HOURS = env.float("GAOKU_UPLOAD_ABANDON_HOURS", default=24)
+# An article table (CSV/XLSX) this long is imported by the worker with progress, not in the request.
+GAOKU_TABLE_BACKGROUND_ROWS = env.int("GAOKU_TABLE_BACKGROUND_ROWS", default=500)
 GAOKU_PARSE_SECONDS = env.float("GAOKU_PARSE_SECONDS", default=30)
 # Pages whose fingerprints are at most this many bits apart are the same article. Found by four
 # 16-bit bands (articles/ingest/dedup.py), which guarantee a match only up to 3 bits.

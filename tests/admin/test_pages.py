@@ -11,7 +11,7 @@ def urls(article, source, region, batch):
     return [
         reverse("admin:index"),
         reverse("admin:articles_article_changelist"),
-        reverse("admin:articles_article_changelist") + "?province=33&city=3301",
+        reverse("admin:articles_article_changelist") + f"?province={region.parent_id or region.pk}&city={region.pk}&tag=abc",
         reverse("admin:articles_article_changelist") + "?attention=no_tags",
         reverse("admin:articles_article_changelist") + "?q=党建",
         reverse("admin:articles_article_add"),

@@ -1,0 +1,13 @@
+"""Background job of the admin's table import (CSV/XLSX of articles): see services.table_imports."""
+from django_tasks import task
+
+from articles.models import ImportBatch
+from articles.services.table_imports import table_import_run
+
+
+@task()
+def import_table(batch_id: int) -> dict:
+    batch = ImportBatch.objects.filter(pk=batch_id).select_related("created_by").first()
+    if batch is None or batch.state != ImportBatch.State.PENDING:
+        return {}
+    return table_import_run(batch=batch)

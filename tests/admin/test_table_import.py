@@ -1,0 +1,66 @@
+"""A long article table is imported by the worker, chunk by chunk, with its progress on the batch page."""
+import pytest
+import tablib
+from django.urls import reverse
+
+from articles.models import Article, ImportBatch, Status
+from articles.services import table_imports
+from articles.services.table_imports import table_import_enqueue, table_import_run
+
+from .test_import_export import import_file
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def small(settings, tmp_path, monkeypatch):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.GAOKU_TABLE_BACKGROUND_ROWS = 3
+    monkeypatch.setattr(table_imports, "CHUNK_ROWS", 2)
+
+
+def table(articles, *, fmt="csv", status=None):
+    data = tablib.Dataset(headers=["id", "title", "status"])
+    for a in articles:
+        data.append([a.pk, f"{a.title}·改", status or a.status])
+    content = data.export(fmt)
+    return content.encode("utf-8") if isinstance(content, str) else content
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_long_table_goes_to_the_worker(fmt, client, editor, imported, django_capture_on_commit_callbacks):
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        response = import_file(client, "article", fmt, table(imported, fmt=fmt))
+    batch = ImportBatch.objects.get(origin="table")
+    assert len(queued) == 1 and response.url == reverse("admin:articles_importbatch_change", args=[batch.pk])
+    assert (batch.state, batch.processed, batch.total, batch.counts) == ("done", 5, 5, {"updated": 5})
+    assert batch.created_by == editor and not batch.upload  # the kept table is gone once imported
+    for a in imported:
+        a.refresh_from_db()
+        assert a.title.endswith("·改") and "title" in a.edited_fields
+    page = client.get(response.url).content.decode()
+    assert "已处理 5/5 行" in page and "更新 5" in page and "表格导入" in page
+
+
+def test_short_table_stays_in_the_request(client, editor, imported, django_capture_on_commit_callbacks):
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        import_file(client, "article", "csv", table(imported[:2]))
+    assert not ImportBatch.objects.filter(origin="table").exists()
+    assert all(a.title.endswith("·改") for a in Article.objects.filter(pk__in=[a.pk for a in imported[:2]]))
+
+
+def test_a_failing_chunk_stops_the_batch_and_says_which_rows(editor, imported):
+    rows = tablib.Dataset(headers=["id", "title", "status"])
+    for i, a in enumerate(imported):
+        rows.append([a.pk, f"{a.title}·改", Status.PUBLISHED if i == 3 else a.status])  # an editor may not publish
+    batch = table_import_enqueue(dataset=rows, user=editor, file_name="稿件.csv")
+    assert batch.state == "pending" and batch.upload
+    table_import_run(batch=batch)
+    batch.refresh_from_db()
+    assert (batch.state, batch.processed, batch.counts) == ("failed", 2, {"updated": 2})
+    assert batch.error.startswith("第 3–4 行未导入（之前的 2 行已导入）：第 4 行") and "审核" in batch.error
+    titles = [Article.objects.get(pk=a.pk).title.endswith("·改") for a in imported]
+    assert titles == [True, True, False, False, False]
+    assert not Article.objects.filter(status=Status.PUBLISHED).exists()
