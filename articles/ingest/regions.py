@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import rjieba
 
-from .gazetteer import CITY, PROVINCE, AliasRow, RegionRow, read_divisions
+from .divisions import CITY, PROVINCE, AliasRow, RegionRow, read_divisions
 
 # Short forms that are ordinary words far more often than places.
 _COMMON_WORDS = {

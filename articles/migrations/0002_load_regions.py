@@ -3,7 +3,7 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from articles.ingest.gazetteer import read_divisions
+    from articles.ingest.divisions import read_divisions
 
     Region = apps.get_model("articles", "Region")
     RegionAlias = apps.get_model("articles", "RegionAlias")

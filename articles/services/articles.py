@@ -241,10 +241,10 @@ def articles_reprocess(*, queryset, user=None, batch_size: int = 200, errors: li
     One article that fails (any exception) is rolled back alone, logged with its traceback, and
     appended to `errors` as (article id, reason); the others go on.
     """
-    from articles import selectors
+    from articles import selectors_import
 
-    gazetteer, vocabulary = selectors.build_gazetteer(), selectors.build_vocabulary()
-    sources, region_ids = SourceResolver(selectors.source_index()), region_id_map()
+    gazetteer, vocabulary = selectors_import.build_gazetteer(), selectors_import.build_vocabulary()
+    sources, region_ids = SourceResolver(selectors_import.source_index()), region_id_map()
     seen = changed = 0
     ids = list(queryset.values_list("pk", flat=True))
     for start in range(0, len(ids), batch_size):

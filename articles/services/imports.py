@@ -28,7 +28,7 @@ from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
-from articles import selectors
+from articles import selectors_import
 from articles.ingest import ArticleDraft, Gazetteer, Vocabulary
 from articles.ingest.dedup import NearDuplicates
 from articles.models import Article, ImportBatch, ImportRecord, Status
@@ -136,7 +136,7 @@ def ingest_paths(*, paths: list[str | Path], status: str = Status.DRAFT, source_
     try:
         with _interruptible():
             writer = _Writer(status=status, source_override=source_override, user=user, batch=batch, dry_run=dry_run)
-            parsers = Parsers(workers, selectors.gazetteer_rows(), selectors.build_vocabulary(),
+            parsers = Parsers(workers, selectors_import.gazetteer_rows(), selectors_import.build_vocabulary(),
                               seconds=parse_seconds())
             # The worker processes parse up to `ahead` chunks beyond the one being written, so
             # they never wait for the database and the database never waits for them.
@@ -347,7 +347,7 @@ class _Writer:
     def __init__(self, *, status, source_override, user, batch, dry_run):
         self.status, self.source_override, self.user, self.batch = status, source_override, user, batch
         self.dry_run = dry_run
-        self.sources = SourceResolver(selectors.source_index())
+        self.sources = SourceResolver(selectors_import.source_index())
         self.region_ids = region_id_map()
 
     def write(self, drafts: list[ArticleDraft], others: list[FileOutcome]) -> list[FileOutcome]:

@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied
 from taggit.models import Tag
 
 from articles.models import Article, Source, Status, TagSynonym
-from articles.selectors import build_vocabulary
+from articles.selectors_import import build_vocabulary
 from articles.services import curation
 
 pytestmark = pytest.mark.django_db

@@ -208,7 +208,7 @@ def test_a_killed_parser_worker_costs_no_file(pages):
 
 
 def _rows():
-    from articles.ingest.gazetteer import read_divisions
+    from articles.ingest.divisions import read_divisions
 
     return read_divisions()
 
@@ -217,7 +217,7 @@ WATCHED = """
 import os, sys, time
 sys.path.insert(0, {root!r})
 from articles.ingest import Vocabulary
-from articles.ingest.gazetteer import read_divisions
+from articles.ingest.divisions import read_divisions
 from articles.services.parsers import Parsers
 parsers = Parsers(2, read_divisions(), Vocabulary())
 parsers.results(parsers.submit([("a.txt", "标题\\n正文。".encode())] * 4))

@@ -1,4 +1,4 @@
-from articles.ingest.gazetteer import read_divisions, short_name
+from articles.ingest.divisions import read_divisions, short_name
 from articles.ingest.regions import Gazetteer, choose_regions, score_regions
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from taggit.models import Tag
 
 from articles.ingest import Gazetteer, Vocabulary
-from articles.ingest.gazetteer import AliasRow, RegionRow
+from articles.ingest.divisions import AliasRow, RegionRow
 from articles.ingest.script import normalize_key
 
 from .models import Region, RegionAlias, Source, TagSynonym
