@@ -42,11 +42,15 @@ WARNINGS = {
 }
 
 
-def reason_label(reason: str) -> str:
-    for pattern, label in REASONS:
-        if match := pattern.fullmatch(reason):
+def _translated(text: str, patterns) -> str | None:
+    for pattern, label in patterns:
+        if match := pattern.fullmatch(text):
             return match.expand(label)
-    return reason
+    return None
+
+
+def reason_label(reason: str) -> str:
+    return _translated(reason, REASONS) or reason
 
 
 # Warnings that carry a value (articles/ingest/checks.py).
@@ -61,12 +65,7 @@ WARNING_PATTERNS = [(re.compile(p), label) for p, label in [
 
 
 def warning_label(warning: str) -> str:
-    if warning in WARNINGS:
-        return WARNINGS[warning]
-    for pattern, label in WARNING_PATTERNS:
-        if match := pattern.fullmatch(warning):
-            return match.expand(label)
-    return warning
+    return WARNINGS.get(warning) or _translated(warning, WARNING_PATTERNS) or warning
 
 
 def warnings_label(warnings: str, sep: str = "；") -> str:

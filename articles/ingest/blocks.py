@@ -80,6 +80,11 @@ def _counts(lines: list[str]) -> tuple[list[int], list[int]]:
             np.bincount(line_of, weights=punct, minlength=size).astype(int).tolist())
 
 
+def _text_score(han: int, punct: int, alone: bool) -> float:
+    """A paragraph's weight: its hanzi (up to 400), its clauses, and blank lines around it."""
+    return 1.0 + min(han, 400) / 12 + punct * 0.3 + (1.0 if alone else 0.0)
+
+
 def classify(line: str, key: str, alone: bool, spaced: bool = True, *, han: int | None = None,
              punct: int | None = None) -> LineInfo:
     """One line's class and score. ``alone``: blank lines around it, as paragraphs are printed."""
@@ -101,7 +106,7 @@ def classify(line: str, key: str, alone: bool, spaced: bool = True, *, han: int 
     if stop:  # a credit line: the article usually ends here, but a byline under the lead looks the same
         return LineInfo(BAD, -4.0, han, stop)
     if han >= 30 and punct >= 3 and punct >= 0.08 * han and "\t" not in line:  # plain prose: skip the menu tests
-        return LineInfo(GOOD, 1.0 + min(han, 400) / 12 + punct * 0.3 + (1.0 if alone else 0.0), han, None)
+        return LineInfo(GOOD, _text_score(han, punct, alone), han, None)
     if P.BODY_NOISE.match(key) or _URL_ONLY.match(line) or _BRACKET_MENU.match(line) or han < 30 and P.VIEWS.search(key):
         return LineInfo(BAD, -2.0, han, None)
     if line.count("\t") >= 2:  # table cells: a row of links unless a cell holds a sentence
@@ -127,8 +132,7 @@ def classify(line: str, key: str, alone: bool, spaced: bool = True, *, han: int 
     if _CAPTION.match(key) and han < 40:  # a photo caption: kept inside the text, never its start
         return LineInfo(SHORT, -0.5, han, None)
     if han >= 30 and (punct >= 2 or ends) or han >= 60 or han >= 10 and punct >= 1 and ends and (alone or not spaced):
-        weight = min(han, 400) / 12 + punct * 0.3 + (1.0 if alone else 0.0)
-        return LineInfo(GOOD, 1.0 + weight, han, None)
+        return LineInfo(GOOD, _text_score(han, punct, alone), han, None)
     # Short: a subheading, a caption, a short sentence, a line of a phone-formatted post, or a
     # menu item. Blank lines around it (a paragraph of its own) speak for text; a few hanzi
     # packed between other lines, against.
