@@ -27,7 +27,12 @@ _URL_ONLY = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
 _BRACKET_MENU = re.compile(r"^(?:\s*[\[【][^\]】]{1,12}[\]】]\s*){2,}$")
 _SEPARATED = re.compile(r"\s[|｜·•]\s|\s-\s|\t")
 _END_MARK = re.compile(r"\s*[□■◆]+$")
-_CODE = re.compile(r"[=;{}$\\]|^\s*(?:#|//|--|\$ )|[A-Za-z_]\w*\(.*\)")
+_CODE = re.compile(r"[=;{}$\\]|^\s*(?:#|//|--|\$ )|[A-Za-z_]\w*\(.*\)"
+                   # a statement that opens a line of code in the common languages (import json, def f():,
+                   # return x), short or ending as a statement does: an English sentence is neither
+                   r"|^\s*(?:import|from\s+[\w.]+\s+import|def|class|return|elif|else|try|except|finally|with|for|while|if"
+                   r"|package|public|private|var|let|const|function|SELECT|INSERT|UPDATE|pip|npm|sudo|git|cd)\b"
+                   r"(?:\s*\S+){0,3}\s*$|^\s*(?:for|while|if|elif|else|try|except|with|def|class)\b.*[:{]\s*$")
 _CITATION = re.compile(r"\s*\[\d{1,3}\]$")  # a wiki's footnote mark after the sentence: 。[2]
 _COUNTER = re.compile(r"(?<=[。！？!?”」』…])\d{1,4}$")  # a reply or like count glued to the last sentence
 _CAPTION = re.compile(r"^(?:资料图|资料图片|题图|图片|图为|图[:：]|[(（]图[)）]|◎\s*图|配图|摄影[:：])")

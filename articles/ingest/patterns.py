@@ -30,6 +30,9 @@ VIEWS = re.compile(
 VIEWS_ORDINAL = re.compile(r"第\s*(?P<value>\d[\d,]*)\s*(?:个|位|名)(?:阅览者|读者|访客|浏览者)")
 META_LABEL_START = re.compile(rf"^[\s【\[(（]*{ANY_LABEL}\s*[:：|︱]")
 LABEL_ANYWHERE = re.compile(rf"{ANY_LABEL}\s*[:：|︱]")
+# A post's byline dated relative to the reader (公众号名 昨天, 作者 3小时前): the header of an app or social
+# page, with no date we could store.
+RELATIVE_DATE = re.compile(r"(?:^|\s)(?:刚刚|今天|昨天|前天|\d{1,2}\s*(?:秒|分钟|小时|天|周|个月)前)(?:\s*\d{1,2}:\d{2})?$")
 NEXT_LABEL = re.compile(rf"(?:{ANY_LABEL})\s*[:：|︱]|\s{{2,}}|\u3000|\s[|｜]\s")
 
 # (name, regex) lines that end the article body.

@@ -68,11 +68,26 @@ def score_lines(layout: Layout) -> None:
     alone = layout.alone or [False] * len(layout.lines)
     infos = classify_lines(layout.lines, layout.keys, alone, layout.joined or None)
     for i, key in enumerate(layout.keys):  # metadata lines are the header, never the text
-        if infos[i].cls != BAD and (is_meta_line(key) or P.ORIGINAL_TITLE.match(key)):
+        if infos[i].cls != BAD and (is_meta_line(key) or P.ORIGINAL_TITLE.match(key) or _relative_byline(key)):
             infos[i] = LineInfo(BAD, -2.0, infos[i].han, None)
     layout.infos = infos
     a, b, _ = best_run([info.score for info in layout.infos], 0, len(layout.lines))
     layout.prose = (a, b)
+
+
+_YEAR_ALONE = re.compile(r"^(?:19|20)\d{2}$")
+_MONTH_DAY_ALONE = re.compile(r"^\d{1,2}[/.-]\d{1,2}$")
+_TIME_ALONE = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?$")
+
+
+def _split_date(keys: list[str], i: int) -> str | None:
+    """A date widget that prints year, month/day and time on lines of their own (2019 / 09/07 / 19:02)."""
+    if not (_YEAR_ALONE.match(keys[i]) and i + 1 < len(keys) and _MONTH_DAY_ALONE.match(keys[i + 1])):
+        return None
+    text = f"{keys[i]}-{re.sub(r'[/.]', '-', keys[i + 1])}"
+    if i + 2 < len(keys) and _TIME_ALONE.match(keys[i + 2]):
+        text += " " + keys[i + 2]
+    return text
 
 
 def find_date_line(layout: Layout) -> None:
@@ -81,17 +96,21 @@ def find_date_line(layout: Layout) -> None:
     for i, key in enumerate(layout.keys):
         if len(key) > 150 or _is_sentence(key):
             continue
-        hits = find_dates(key)
+        hits = find_dates(key) or (find_dates(split) if (split := _split_date(layout.keys, i)) else None)
         if hits:
             found[i] = hits[0]
     # Date lines printed alike (the posts of a thread, comments, a list of links): the first of
     # the series dates the article; the rest date replies.
-    shape = {i: re.sub(r"\d", "0", layout.keys[i][: hit.start])[-12:].strip() for i, hit in found.items()}
+    shape = {i: re.sub(r"\d", "0", layout.keys[i][: hit.start])[-12:].strip() or re.sub(r"\d", "0", layout.keys[i])
+             for i, hit in found.items()}
     counts = Counter(shape.values())
     first: dict[str, int] = {}
     for i in found:
         first.setdefault(shape[i], i)
-    series = {i: bool(shape[i]) and counts[shape[i]] >= 3 and first[shape[i]] != i for i in found}
+    # The first of a series is the article's date, unless a date of its own stands above it (the
+    # series is then a list of links or comments under the article).
+    lone = min((i for i in found if counts[shape[i]] < 3), default=None)
+    series = {i: counts[shape[i]] >= 3 and (first[shape[i]] != i or lone is not None and lone < i) for i in found}
     for i, hit in found.items():
         key = layout.keys[i]
         score = score_date_line(key, hit) - (1.5 if series[i] else 0.0)
@@ -110,14 +129,22 @@ def is_meta_line(key: str) -> bool:
     return bool(P.META_LABEL_START.search(key) or (P.LABEL_ANYWHERE.search(key) and find_dates(key)))
 
 
+def _relative_byline(key: str) -> bool:
+    return len(key) <= 40 and bool(P.RELATIVE_DATE.search(key))
+
+
 def find_anchor(layout: Layout) -> None:
-    """The first metadata line of the article header (date line, or a labelled line above it)."""
+    """The first metadata line of the article header (date line, or a labelled line above it; on a
+    page with no date, a byline dated 昨天 or 3小时前)."""
     limit = layout.date_line if layout.date_line is not None else min(len(layout.keys), 40)
     for i in range(limit):
         key = layout.keys[i]
         if is_meta_line(key) and (P.LABELED_SOURCE.search(key) or P.LABELED_TIME.search(key)):
             layout.anchor = i
             return
+    if layout.date_line is None:
+        layout.anchor = next((i for i in range(limit) if _relative_byline(layout.keys[i])), None)
+        return
     layout.anchor = layout.date_line
 
 

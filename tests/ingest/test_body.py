@@ -199,3 +199,40 @@ def test_a_code_listing_is_neutral_whole():
              "sleep 30s", "-e ENV=dev \\", 'echo "apollo启动完成"', "-e ENV=dev \\"]
     infos = classify_lines(lines, lines, [False] * len(lines))
     assert all(info.code and info.score == 0.0 for info in infos[1:-1])
+
+
+def test_code_statements_are_code_and_an_english_sentence_is_not():
+    for line in ("import json", "from contextlib import ExitStack", "return", "for i in range(3):", "if not data:"):
+        assert classify(line, line, True).code, line
+    assert not classify("for example this is English text", "for example this is English text", True).code
+
+
+def test_a_code_listing_with_imports_does_not_end_a_tech_post(gazetteer, vocabulary):
+    # A WeChat post: prose, a listing that opens with imports, prose again.
+    code = ["import json", "import redis", "import pymongo", "client = redis.Redis()", "def parse():"]
+    draft = run(page("一日一技：在 Python 中实现延迟调用", "原创 kingname 未闻Code 前天", P1, *code, P2, *code, P3),
+                gazetteer, vocabulary)
+    assert draft.title == "一日一技：在 Python 中实现延迟调用"
+    assert draft.body.startswith(P1[:20]) and draft.body.endswith(P3)
+
+
+def test_a_byline_dated_yesterday_anchors_the_header(gazetteer, vocabulary):
+    draft = run(page("三星 Galaxy S20 系列手机正式发布", "爱否科技 昨天", P1 + "\n", P2, blank=False), gazetteer, vocabulary)
+    assert draft.title == "三星 Galaxy S20 系列手机正式发布"
+    assert draft.published_at is None and draft.body.startswith(P1[:20])
+
+
+def test_a_date_printed_over_three_lines_dates_the_article(gazetteer, vocabulary):
+    draft = run(page(*MENU, "儿歌一分钱被改成一元钱 原作者女儿：改成这样不觉得拗口吗？", "2019", "09/07", "19:02", "扬眼",
+                     P1, P2, "相关阅读", "2019-9-5 9:38:01", blank=False), gazetteer, vocabulary)
+    assert draft.published_at.isoformat().startswith("2019-09-07T19:02")
+    assert draft.title.startswith("儿歌一分钱被改成一元钱")
+
+
+def test_a_list_of_dated_links_under_the_article_never_dates_it(gazetteer, vocabulary):
+    related = []
+    for title in ("龙湖集团长沙项目质量风波调查", "外资潜伏3个月，疯狂买入1000亿", "科技牛来临？创业板暴涨"):
+        related += [title, "2019-09-09 21:38:04", "阅读 1024"]
+    draft = run(page(*MENU, "债券市场是否存在泡沫？世界知名首席投资官们这么说", "2019年09月09日 20:52 新浪财经-自媒体综合",
+                     P1, P2, P3, "最新评论", *related), gazetteer, vocabulary)
+    assert draft.published_at.isoformat().startswith("2019-09-09T20:52")
