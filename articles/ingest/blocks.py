@@ -38,6 +38,25 @@ _COUNTER = re.compile(r"(?<=[。！？!?”」』…])\d{1,4}$")  # a reply or l
 _CAPTION = re.compile(r"^(?:资料图|资料图片|题图|图片|图为|图[:：]|[(（]图[)）]|◎\s*图|配图|摄影[:：])")
 
 
+# A portal's channel names. Copy-paste glues a menu's items without a space (网站首页时政国际财经台湾军事…):
+# a line that is mostly these words is a menu, however it is spaced.
+_CHANNELS = frozenset(
+    "首页 新闻 时政 国际 国内 财经 军事 社会 体育 娱乐 科技 教育 文化 健康 汽车 房产 旅游 时尚 游戏 视频 图片 评论 观点"
+    " 理论 法治 产经 科普 地方 台湾 港澳 博客 论坛 读书 历史 女性 育儿 星座 收藏 彩票 股票 基金 公益 生活 美食 专题 人事"
+    " 领导 党建 政务 数码 手机 家居 原创 直播 要闻 滚动 排行 环球 民生 法制 廉政 图库 专栏 访谈 公告 服务 互动 娱乐 电影"
+    " 音乐 动漫 时评 人物 经济 金融 证券 理财 保险 创业 招聘 商业 能源 环保 农业 航空 佛学 母婴 亲子 宠物 网站 导航".split())
+
+
+def _glued_menu(line: str) -> bool:
+    hits, i = 0, 0
+    while i < len(line) - 1:
+        if line[i:i + 2] in _CHANNELS:
+            hits, i = hits + 1, i + 2
+        else:
+            i += 1
+    return hits >= 5 and 2 * hits >= 0.7 * len(line)
+
+
 class LineInfo(NamedTuple):  # a tuple: built for every line of every page, so it must be cheap
     cls: str
     score: float
@@ -128,7 +147,7 @@ def classify(line: str, key: str, alone: bool, spaced: bool = True, *, han: int 
     density = punct / max(1, han)
     if density < 0.08 and len(_SEPARATED.findall(line)) >= 2:  # cells of a menu, a table of links
         return LineInfo(BAD, -3.0, han, None)
-    if punct <= 1 and not ends and P.MENU.search(line):
+    if punct <= 1 and not ends and (P.MENU.search(line) or han >= 10 and _glued_menu(line.replace(" ", ""))):
         return LineInfo(BAD, -2.5, han, None)
     if han < 40 and _LINK_ITEM.search(line):
         return LineInfo(BAD, -2.0, han, None)

@@ -176,8 +176,10 @@ def _title_score(layout: Layout, i: int, ref: int, html_title: str | None) -> fl
     lo, hi = (i, ref) if i < ref else (ref, i)
     between = sum(1 for j in range(lo + 1, hi) if layout.infos[j].cls == SHORT)
     score -= 0.8 * between + (1.5 if i > ref else 0.0)
-    if layout.prose[0] < i < layout.prose[1]:  # a line inside the page's prose: a subheading
-        score -= 3
+    if layout.prose[0] < i < layout.prose[1] and not _adjacent(layout, i, ref):
+        score -= 3  # a line inside the page's prose: a subheading (unless the date line is right under it)
+    if _AUTHOR_CARD.match(key):
+        score -= 4
     if i <= _first_content_line(layout):
         score += 1  # the first line after the navigation
     if han <= 4:
@@ -198,6 +200,17 @@ _HAN_RE = re.compile(r"[\u4e00-\u9fff]")
 _NUMBERED = re.compile(r"[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、．]\D")
 _GLUE = re.compile(r"\s{2,}|\u3000|[|｜>＞»›：:]|\t")
 _CELLS = re.compile(r"\S(?:\s{2,}|\u3000)\S.*\S(?:\s{2,}|\u3000)\S")  # cells of a menu or table row
+# An author's card beside the headline: a name glued to an affiliation and a position (王文中国人民大学
+# 重阳金融研究院执行院长), no punctuation.
+_AUTHOR_CARD = re.compile(r"^[^，。！？：:、,!?“”\s]{2,16}(?:大学|学院|研究院|研究所|研究中心|中心|公司|集团|银行|报社|协会|学会)"
+                          r"[^，。！？：:、,!?“”\s]{0,12}(?:院长|所长|主任|教授|研究员|博士|总裁|总经理|董事长|书记|主编|分析师|专家|首席\S{0,6})$")
+
+
+def _adjacent(layout: Layout, i: int, ref: int) -> bool:
+    """Only furniture (metadata, share buttons) between line i and the header line below it."""
+    return i < ref and all(layout.infos[j].cls == BAD for j in range(i + 1, ref))
+
+
 def _first_content_line(layout: Layout) -> int:
     """The first line that is neither furniture nor a navigation item."""
     if layout.first_content is None:
@@ -341,11 +354,15 @@ def _join_wrapped_title(layout: Layout, i: int) -> None:
         and layout.lines.count(above) == 1
         and not find_dates(layout.keys[i - 1])
         and not _GLUE.search(above)  # a menu or breadcrumb above the headline is no half of it
+        and not _NAV_WORDS.search(above)
         and layout.infos[i - 1].cls != BAD
     ):
         layout.title = f"{above} {title}" if _ends_wordlike(above) else above + title
         layout.title_line = i - 1
         layout.title_rule = "wrapped_over_two_lines"
+
+
+_NAV_WORDS = re.compile(r"首页|登录|注册|导航|_")  # a top bar (百度首页 登录 user_name) is no half of a headline
 
 
 def _ends_wordlike(text: str) -> bool:

@@ -236,3 +236,31 @@ def test_a_list_of_dated_links_under_the_article_never_dates_it(gazetteer, vocab
     draft = run(page(*MENU, "债券市场是否存在泡沫？世界知名首席投资官们这么说", "2019年09月09日 20:52 新浪财经-自媒体综合",
                      P1, P2, P3, "最新评论", *related), gazetteer, vocabulary)
     assert draft.published_at.isoformat().startswith("2019-09-09T20:52")
+
+
+def test_a_menu_glued_without_spaces_is_a_menu_not_a_headline(gazetteer, vocabulary):
+    menu = "网站首页时政国际财经台湾军事观点领导人事理论法治社会产经教育科普体育文化"
+    assert classify(menu, menu, False).cls == BAD
+    draft = run(page(menu, "登录注册", "人民网>>文化", "女儿出嫁，郑板桥画了几笔兰花当嫁妆", "2019年06月15日08:18  来源：人民网-文化频道",
+                     "分享到：", P1, P2, blank=False), gazetteer, vocabulary)
+    assert draft.title == "女儿出嫁，郑板桥画了几笔兰花当嫁妆"
+
+
+def test_an_author_card_beside_the_headline_is_not_the_headline(gazetteer, vocabulary):
+    draft = run(page(*MENU, "王文：中美贸易“持久战”，中国人的斗志被激发", "王文中国人民大学重阳金融研究院执行院长", "分享到：",
+                     "2019-09-07 09:25:09 字号：A- A A+ 来源：观察者网", P1, P2), gazetteer, vocabulary)
+    assert draft.title == "王文：中美贸易“持久战”，中国人的斗志被激发"
+
+
+def test_a_top_bar_is_never_the_first_half_of_a_wrapped_headline(gazetteer, vocabulary):
+    draft = run(page("百度首页 登录月落_长安", "英国美女在殡仪馆工作太痛苦，转行当美人鱼！每小时收入近千元", "加拿大必读",
+                     "发布时间：2019-10-08 12:00", P1, P2), gazetteer, vocabulary)
+    assert draft.title == "英国美女在殡仪馆工作太痛苦，转行当美人鱼！每小时收入近千元"
+
+
+def test_the_headline_right_above_the_date_line_inside_a_run_of_text(gazetteer, vocabulary):
+    # A magazine notice printed above the headline makes the page's densest run start above it.
+    draft = run(page("我司杂志提供免费订阅，任何第三方平台的赠送或售卖行为均未获得我司授权，我司保留追究法律责任的权利。", "广告",
+                     "阿里发布最强AI芯片：性能“吊打”同行，一块顶十块GPU", "时间：2019-09-25 作者：网络整理", P1, P2, P3,
+                     blank=False), gazetteer, vocabulary)
+    assert draft.title == "阿里发布最强AI芯片：性能“吊打”同行，一块顶十块GPU"
