@@ -470,10 +470,22 @@ def _cut_at_furniture(layout: Layout, a: int, b: int, total: float) -> tuple[int
             if not (len(gap) == 3 and all(x.cls != GOOD for x in gap)
                     and sum(-1.0 if x.repeated else x.score for x in gap) <= -4):
                 continue
+            if remaining >= 60 and _text_resumes(layout, i + 3):
+                continue  # numbered parts, speakers, questions between the parts of a longer text
         if info.stop == "furniture" and remaining > 1.5 * text and _inline_box(layout, i):
             continue  # a related link set inside a longer article (延伸阅读：…), the text resuming below it
         return a, i, sum(x.score for x in infos[a:i])
     return a, b, total
+
+
+def _text_resumes(layout: Layout, j: int) -> bool:
+    """Paragraphs again right after the gap [j-3, j), with no named furniture and no date in the gap
+    (a date there heads the next post of a list or a comment, not the next part of this text)."""
+    infos = layout.infos
+    for k in range(j - 3, j):
+        if infos[k].stop or infos[k].score <= -3 or find_dates(layout.keys[k]):
+            return False
+    return any(x.cls == GOOD for x in infos[j:j + 2])
 
 
 SENTENCE_END = "。！？!?…”」』"

@@ -264,3 +264,22 @@ def test_the_headline_right_above_the_date_line_inside_a_run_of_text(gazetteer, 
                      "阿里发布最强AI芯片：性能“吊打”同行，一块顶十块GPU", "时间：2019-09-25 作者：网络整理", P1, P2, P3,
                      blank=False), gazetteer, vocabulary)
     assert draft.title == "阿里发布最强AI芯片：性能“吊打”同行，一块顶十块GPU"
+
+
+def test_numbered_parts_of_an_interview_do_not_end_the_article(gazetteer, vocabulary):
+    # Each part: a number, the speaker, a question printed again in every part, the answer.
+    parts = []
+    for n, (who, answer) in enumerate([("AMUNDI副首席投资官：Vincent Mortier", P1 + P2),
+                                       ("PIMCO首席投资官：Dan Ivascyn", P2 + P3),
+                                       ("道富环球全球首席投资官：Rick Lacaille", P3 + P1)], 1):
+        parts += [str(n), who, "债券市场存在泡沫吗？", answer]
+    draft = run(page(*HEADER, P2, *parts, "责任编辑：郭明煜", "网友评论"), gazetteer, vocabulary)
+    assert draft.body.startswith(P2) and draft.body.endswith(P3 + P1) and P2 + P3 in draft.body
+
+
+def test_a_blog_page_keeps_its_first_post_only(gazetteer, vocabulary):
+    posts = ["昨天去金矿玩 (图)\t 2005-03-21 01:20:44", P1 + P2, "[打印]", "由海姑娘张贴 @ 2005-03-21 01:20:44 (359) 共 3 篇评论",
+             "长发剪了，感觉很轻松\t 2005-03-18 01:58:01", P2, "[打印]", "由海姑娘张贴 @ 2005-03-18 01:58:01 (1666) 共 7 篇评论",
+             "SBS 回来, 感觉澳洲在进步\t 2005-03-18 01:28:08", P3, P2]
+    draft = run(page("控制面板\t 发表文章\t 文章编辑\t 评论管理", *posts), gazetteer, vocabulary)
+    assert draft.body == P1 + P2
