@@ -440,7 +440,7 @@ def _inline_box(layout: Layout, i: int) -> bool:
     """A furniture label carrying its link on the same line, with text again within a few lines."""
     m = P.FURNITURE.match(layout.keys[i])
     inline = m is not None and len(layout.keys[i]) - m.end() >= 6
-    return inline and any(x.cls == GOOD for x in layout.infos[i + 1:i + 7])
+    return inline and any(x.cls == GOOD for x in layout.infos[i + 1:i + 10])
 
 
 def _cut_at_furniture(layout: Layout, a: int, b: int, total: float) -> tuple[int, int, float]:
