@@ -22,7 +22,8 @@ GOOD, SHORT, BAD = "good", "short", "bad"
 
 _SENTENCE_PUNCT = re.compile(r"[，。！？；、：“”‘’「」…]|[,!?;](?=\s*[\u4e00-\u9fff])")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
-_LINK_ITEM = re.compile(r"^(?:\d{1,2}[.、·]\s*|[·•\-*]\s*).{2,40}?[(（]\d+[)）]$|\[\d{2,4}[-/]\d{1,2}[-/]\d{1,2}\]$|[(（]\d+[)）]$")
+_LINK_ITEM = re.compile(r"^(?:\d{1,2}[.、·]\s*|[·•\-*]\s*).{2,40}?[(（]\d+[)）]$"
+                        r"|\[\d{2,4}[-/]\d{1,2}[-/]\d{1,2}\]$|[(（]\d+[)）]$")
 _URL_ONLY = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
 _BRACKET_MENU = re.compile(r"^(?:\s*[\[【][^\]】]{1,12}[\]】]\s*){2,}$")
 _SEPARATED = re.compile(r"\s[|｜·•]\s|\s-\s|\t")
@@ -40,11 +41,12 @@ _CAPTION = re.compile(r"^(?:资料图|资料图片|题图|图片|图为|图[:：
 
 # A portal's channel names. Copy-paste glues a menu's items without a space (网站首页时政国际财经台湾军事…):
 # a line that is mostly these words is a menu, however it is spaced.
-_CHANNELS = frozenset(
-    "首页 新闻 时政 国际 国内 财经 军事 社会 体育 娱乐 科技 教育 文化 健康 汽车 房产 旅游 时尚 游戏 视频 图片 评论 观点"
-    " 理论 法治 产经 科普 地方 台湾 港澳 博客 论坛 读书 历史 女性 育儿 星座 收藏 彩票 股票 基金 公益 生活 美食 专题 人事"
-    " 领导 党建 政务 数码 手机 家居 原创 直播 要闻 滚动 排行 环球 民生 法制 廉政 图库 专栏 访谈 公告 服务 互动 娱乐 电影"
-    " 音乐 动漫 时评 人物 经济 金融 证券 理财 保险 创业 招聘 商业 能源 环保 农业 航空 佛学 母婴 亲子 宠物 网站 导航".split())
+_CHANNELS = frozenset((  # noqa: SIM905 - a word table: one string a line reads as data
+    "首页 新闻 时政 国际 国内 财经 军事 社会 体育 娱乐 科技 教育 文化 健康 汽车 房产 旅游 时尚 游戏 视频"
+    " 图片 评论 观点 理论 法治 产经 科普 地方 台湾 港澳 博客 论坛 读书 历史 女性 育儿 星座 收藏 彩票 股票"
+    " 基金 公益 生活 美食 专题 人事 领导 党建 政务 数码 手机 家居 原创 直播 要闻 滚动 排行 环球 民生 法制"
+    " 廉政 图库 专栏 访谈 公告 服务 互动 电影 音乐 动漫 时评 人物 经济 金融 证券 理财 保险 创业 招聘 商业"
+    " 能源 环保 农业 航空 佛学 母婴 亲子 宠物 网站 导航").split())
 
 
 def _glued_menu(line: str) -> bool:
@@ -131,7 +133,8 @@ def classify(line: str, key: str, alone: bool, spaced: bool = True, *, han: int 
         return LineInfo(BAD, -4.0, han, stop)
     if han >= 30 and punct >= 3 and punct >= 0.08 * han and "\t" not in line:  # plain prose: skip the menu tests
         return LineInfo(GOOD, _text_score(han, punct, alone), han, None)
-    if P.BODY_NOISE.match(key) or _URL_ONLY.match(line) or _BRACKET_MENU.match(line) or han < 30 and P.VIEWS.search(key):
+    if (P.BODY_NOISE.match(key) or _URL_ONLY.match(line) or _BRACKET_MENU.match(line)
+            or han < 30 and P.VIEWS.search(key)):
         return LineInfo(BAD, -2.0, han, None)
     if line.count("\t") >= 2:  # table cells: a row of links unless a cell holds a sentence
         parts = [c.strip() for c in line.split("\t") if c.strip()]
@@ -176,7 +179,8 @@ def classify_lines(lines: list[str], keys: list[str], alone: list[bool],
                    joined: list[bool] | None = None) -> list[LineInfo]:
     spaced = sum(alone) >= 0.1 * len(alone)  # does this page print blank lines between paragraphs?
     han, punct = _counts(lines)
-    infos = [_classify_cached(line, key, a, spaced, h, p) for line, key, a, h, p in zip(lines, keys, alone, han, punct)]
+    infos = [_classify_cached(line, key, a, spaced, h, p)
+             for line, key, a, h, p in zip(lines, keys, alone, han, punct, strict=True)]
     # Lines repeated on the page (menus printed twice, sidebars) are furniture.
     # Inside a code listing every line is code, however plain (sleep 30s, echo "完成").
     code = [info.code for info in infos]

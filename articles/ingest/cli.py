@@ -11,7 +11,8 @@ def main(argv: list[str]) -> int:
     failed = 0
     for arg in argv:
         root = Path(arg)
-        files = sorted(p for p in root.rglob("*") if p.suffix.lower() in {".txt", ".html", ".htm"}) if root.is_dir() else [root]
+        pages = (p for p in root.rglob("*") if p.suffix.lower() in {".txt", ".html", ".htm"})
+        files = sorted(pages) if root.is_dir() else [root]
         for path in files:
             try:
                 draft = parse(path.read_bytes(), path.name, gazetteer=gazetteer, vocabulary=vocabulary)

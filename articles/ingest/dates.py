@@ -19,7 +19,7 @@ _TIME = (
     r"(?P<H>[01]?\d|2[0-3])[:：时](?P<M>[0-5]\d)(?:[:：分](?P<S>[0-5]\d))?" + _AM_PM + ")?"
 )
 _MONTHS = {m: i for i, m in enumerate(
-    "jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
 _MONTH_NAME = r"(?P<mon>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?)"
 _WEEKDAY_EN = r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+)"
 
@@ -33,7 +33,8 @@ DATE_PATTERNS = [
         r"(?<!\d)(?P<y>(?:19|20)\d{2})(?:(?P<sep>[-/.])|\s*年\s*)(?P<m>\d{1,2})(?:(?P=sep)|\s*月\s*)(?P<d>\d{1,2})(?!\d)日?"
         + _TIME)),
     # 105年3月4日: the ROC calendar (year + 1911).
-    ("roc", re.compile(r"(?:民[国國]\s*)?(?<!\d)(?P<roc>\d{2,3})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日" + _TIME)),
+    ("roc", re.compile(r"(?:民[国國]\s*)?(?<!\d)(?P<roc>\d{2,3})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
+                       + _TIME)),
     # Saturday, September 10th, 2005 10:56 am; Oct 14, 2016; Dec 28 Sat 2013 00:28 (pixnet).
     ("month_name", re.compile(
         rf"(?<![A-Za-z]){_WEEKDAY_EN}?{_MONTH_NAME}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+{_WEEKDAY_EN}?"
@@ -115,10 +116,7 @@ def _hour(g: dict) -> int:
 
 def _build(m: re.Match, name: str) -> DateHit | None:
     g = m.groupdict()
-    if g.get("roc"):
-        year = int(g["roc"]) + 1911
-    else:
-        year = int(g["y"])
+    year = int(g["roc"]) + 1911 if g.get("roc") else int(g["y"])
     if not MIN_YEAR <= year <= MAX_YEAR:
         return None
     month, day, rule = _day_month(g, name)

@@ -51,7 +51,8 @@ def simhash(text: str, *, normalised: str | None = None) -> int:
                         ^ _mix(cps[1:-1] + np.uint64(0x632BE59BD9B4E019))
                         ^ (cps[2:] << np.uint64(21)))
         # Bit i of every shingle, counted: unpack the little-endian bytes (bit 0 first).
-        counts = np.unpackbits(shingles.astype("<u8", copy=False).view(np.uint8).reshape(-1, 8), axis=1, bitorder="little").sum(axis=0)
+        octets = shingles.astype("<u8", copy=False).view(np.uint8).reshape(-1, 8)
+        counts = np.unpackbits(octets, axis=1, bitorder="little").sum(axis=0)
     bits = counts * 2 > len(shingles)
     value = int(np.packbits(bits[::-1].astype(np.uint8)).view(">u8")[0])
     return value - (1 << 64) if value >= (1 << 63) else value

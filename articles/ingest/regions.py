@@ -84,12 +84,12 @@ class Gazetteer:
         self.prefixes = frozenset(name[:i] for name in self.names for i in range(1, len(name) + 1))
 
     @classmethod
-    def from_rows(cls, regions, aliases) -> "Gazetteer":
+    def from_rows(cls, regions, aliases) -> Gazetteer:
         return cls(list(regions), list(aliases))
 
     @classmethod
     @lru_cache(maxsize=1)
-    def default(cls) -> "Gazetteer":
+    def default(cls) -> Gazetteer:
         return cls(*read_divisions())
 
     def path(self, code: str) -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import lru_cache, cache
 
 import opencc
 
@@ -34,7 +34,7 @@ def to_traditional(text: str) -> str:
     return _S2T.convert(text) if text else text
 
 
-@lru_cache(maxsize=None)
+@cache
 def _display_converter(standard: str):
     try:
         return opencc.OpenCC(DISPLAY_STANDARDS[standard])

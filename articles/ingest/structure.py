@@ -202,8 +202,9 @@ _GLUE = re.compile(r"\s{2,}|\u3000|[|｜>＞»›：:]|\t")
 _CELLS = re.compile(r"\S(?:\s{2,}|\u3000)\S.*\S(?:\s{2,}|\u3000)\S")  # cells of a menu or table row
 # An author's card beside the headline: a name glued to an affiliation and a position (王文中国人民大学
 # 重阳金融研究院执行院长), no punctuation.
-_AUTHOR_CARD = re.compile(r"^[^，。！？：:、,!?“”\s]{2,16}(?:大学|学院|研究院|研究所|研究中心|中心|公司|集团|银行|报社|协会|学会)"
-                          r"[^，。！？：:、,!?“”\s]{0,12}(?:院长|所长|主任|教授|研究员|博士|总裁|总经理|董事长|书记|主编|分析师|专家|首席\S{0,6})$")
+_AUTHOR_CARD = re.compile(r"^[^，。！？：:、,!?“”\s]{2,16}"
+                          r"(?:大学|学院|研究院|研究所|研究中心|中心|公司|集团|银行|报社|协会|学会)[^，。！？：:、,!?“”\s]{0,12}"
+                          r"(?:院长|所长|主任|教授|研究员|博士|总裁|总经理|董事长|书记|主编|分析师|专家|首席\S{0,6})$")
 
 
 def _adjacent(layout: Layout, i: int, ref: int) -> bool:
@@ -515,11 +516,12 @@ def _news_lead(layout: Layout, a: int, b: int) -> int:
     holds above such a lead (a caption, a teaser, a link box) is not the story."""
     for j in range(a + 1, min(b, a + 5)):
         key = layout.keys[j]
-        if layout.infos[j].cls != BAD and (P.DATELINE.match(key) or P.DATELINE_INSIDE.match(key)
-                                            or P.NEWS_FLASH_DATED.match(key) or _WIRE_LEAD.match(key)
-                                            or P.NEWS_FLASH.match(key) and "讯" in key[:14]):
-            if not any(P.DATELINE.match(layout.keys[k]) or P.NEWS_FLASH.match(layout.keys[k]) for k in range(a, j)):
-                return j
+        lead = layout.infos[j].cls != BAD and (P.DATELINE.match(key) or P.DATELINE_INSIDE.match(key)
+                                               or P.NEWS_FLASH_DATED.match(key) or _WIRE_LEAD.match(key)
+                                               or P.NEWS_FLASH.match(key) and "讯" in key[:14])
+        earlier = any(P.DATELINE.match(layout.keys[k]) or P.NEWS_FLASH.match(layout.keys[k]) for k in range(a, j))
+        if lead and not earlier:
+            return j
     return a
 
 

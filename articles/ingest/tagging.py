@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 import importlib.util
 from pathlib import Path
-from typing import Mapping
+from collections.abc import Mapping
 
 import rjieba
 
 from .script import to_simplified
 
-_STOP = set(
+_STOP = set(  # a word table: one string reads as data
     """工作 进行 加强 发展 我们 他们 你们 自己 一个 这个 那个 没有 就是 还是 已经 可以 以及 通过 开展 推进 推动 实现 坚持 提高
     提升 全面 不断 进一步 积极 深入 相关 重要 问题 方面 情况 要求 有关 目前 表示 认为 成为 作为 同时 其中 这些 一些 更加 持续
     如何 因为 所以 但是 如果 虽然 记者 编辑 来源 时间 发布 点击 阅读 今年 去年 明年 目前 近日 当天 日前 记者 报道 中国 国家
@@ -22,7 +22,7 @@ _STOP = set(
     目标 任务 措施 意见 方案 内容 水平 能力 作用 基础 机制 体系 质量 高质量 新时代 习近平 总书记 同志们 本站 本网 网站 页面
     首页 正文 分享 打印 关闭 窗口 上一篇 下一篇 责任编辑 版权所有 有限公司 公司 一是 二是 三是 四是 五是
     时候 结果 人们 东西 事情 样子 大家 地方 广告 浏览 发表 标题 存档 评论 回复 楼主 版主 网友 登录 注册 收藏 转发 下载
-    链接 点赞 点赞数 自动播放 播放 全文 本文 文章 图片 附图 原标题""".split()
+    链接 点赞 点赞数 自动播放 播放 全文 本文 文章 图片 附图 原标题""".split()  # noqa: SIM905
 )
 # 我院, 该院, 本片, 全算: a pronoun or determiner glued to one character is a phrase of the page
 # ("our hospital"), not a keyword. 本质 or 其实 are words, and common ones: only rare pairs are dropped.

@@ -15,7 +15,8 @@ def views(layout: Layout) -> tuple[int | None, str]:
     opening or closing the post (您是本文第 154 个阅览者, 阅读全文(736) | 回复(0))."""
     above = []  # the headline's lines down to the header, or the few lines above the header
     if layout.anchor is not None:
-        top = layout.title_line if layout.title_line is not None and layout.title_line < layout.anchor else layout.anchor
+        title_above = layout.title_line is not None and layout.title_line < layout.anchor
+        top = layout.title_line if title_above else layout.anchor
         above = range(max(0, min(top, layout.anchor - 3)), layout.anchor)
     edges = [*range(layout.body_start, min(layout.body_start + 2, layout.body_stop)),
              *range(max(layout.body_start, layout.body_stop - 2), layout.body_stop)]
@@ -37,7 +38,7 @@ def views(layout: Layout) -> tuple[int | None, str]:
 
 
 def url(layout: Layout) -> tuple[str | None, str]:
-    for key, line in zip(layout.keys, layout.lines):
+    for key, line in zip(layout.keys, layout.lines, strict=True):
         m = P.URL_NOTICE.search(key)  # the simplified key, as every rule matches (原文鏈接 is 原文链接)
         if m:
             # The address as the line wrote it (simplifying leaves ASCII alone; should it not, the line's own).
