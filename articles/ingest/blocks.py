@@ -158,7 +158,7 @@ def classify(line: str, key: str, alone: bool, spaced: bool = True, *, han: int 
         return LineInfo(SHORT, -1.0, han, None)
     if _CAPTION.match(key) and han < 40:  # a photo caption: kept inside the text, never its start
         return LineInfo(SHORT, -0.5, han, None)
-    if han >= 30 and (punct >= 2 or ends) or han >= 60 or han >= 10 and punct >= 1 and ends and (alone or not spaced):
+    if han >= 30 and (punct >= 2 or ends) or han >= 60 and punct or han >= 10 and punct >= 1 and ends and (alone or not spaced):
         return LineInfo(GOOD, _text_score(han, punct, alone), han, None)
     # Short: a subheading, a caption, a short sentence, a line of a phone-formatted post, or a
     # menu item. Blank lines around it (a paragraph of its own) speak for text; a few hanzi

@@ -238,6 +238,11 @@ def test_a_list_of_dated_links_under_the_article_never_dates_it(gazetteer, vocab
     assert draft.published_at.isoformat().startswith("2019-09-09T20:52")
 
 
+def test_a_long_line_without_a_single_punctuation_mark_is_not_text():
+    outlets = "新华网人民网中国新闻网中国日报网站中青在线中国网中国青年网国际在线中国台湾网南方都市报新京报解放网东方网金羊网汉网南方网红网北京青年报"
+    assert classify(outlets, outlets, True).cls != GOOD
+
+
 def test_a_menu_glued_without_spaces_is_a_menu_not_a_headline(gazetteer, vocabulary):
     menu = "网站首页时政国际财经台湾军事观点领导人事理论法治社会产经教育科普体育文化"
     assert classify(menu, menu, False).cls == BAD
