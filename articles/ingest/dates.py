@@ -66,7 +66,7 @@ _NEEDS = {
     "month_name": _MONTH_WORD,
     "day_month_name": _MONTH_WORD,
 }
-_YEAR = re.compile(r"\d\d")
+_YEAR = re.compile(r"(?:19|20)\d\d|\d\s*年")  # every pattern needs a 19xx/20xx year, or the ROC one its 年
 
 
 def find_dates(text: str) -> list[DateHit]:

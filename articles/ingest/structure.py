@@ -130,7 +130,7 @@ def is_meta_line(key: str) -> bool:
 
 
 def _relative_byline(key: str) -> bool:
-    return len(key) <= 40 and bool(P.RELATIVE_DATE.search(key))
+    return len(key) <= 40 and key[-1] in "天前刚0123456789" and bool(P.RELATIVE_DATE.search(key))
 
 
 def find_anchor(layout: Layout) -> None:

@@ -105,8 +105,10 @@ def extract_tags(title: str, body: str, vocabulary: Vocabulary, *, limit: int = 
     synonyms = vocabulary.synonyms
     scores: dict[str, float] = {}
     for word, n in counts.items():
-        score = n / total * idf.get(word, median) * weight[word]
         canonical = synonyms.get(word, word)
+        if n == 1 and canonical is word and word not in tags:
+            continue  # seen once: never a keyword (below), and no other word's synonym to add to
+        score = n / total * idf.get(word, median) * weight[word]
         if canonical in tags:
             score *= 2.0  # existing tags are preferred
         before = scores.get(canonical, 0.0)
@@ -124,12 +126,14 @@ def extract_tags(title: str, body: str, vocabulary: Vocabulary, *, limit: int = 
     kept = [w for w in scores if counts.get(w, 2) >= 2 or w in tags]
     kept.sort(key=lambda w: (-scores[w], w))
     # Judged in rank order a few words at a time, so a page's many other words are never looked at.
-    words = [w for w, _ in tokens]
+    words: list[str] = []
     chosen: list[str] = []
     step = limit * 3
     for first in range(0, len(kept), step):
         chunk = [w for w in kept[first:first + step] if w in tags or not _is_deictic_pair(w, idf, median)]
         rare = {w for w in chunk if w not in tags and idf.get(w, median) >= median}
+        if rare and not words:
+            words = [w for w, _ in tokens]
         fragments = _fragments(rare, words, idf) if rare else set()
         for word in chunk:
             if word not in fragments:
