@@ -34,6 +34,10 @@ _CODE = re.compile(r"[=;{}$\\]|^\s*(?:#|//|--|\$ )|[A-Za-z_]\w*\(.*\)"
                    r"|^\s*(?:import|from\s+[\w.]+\s+import|def|class|return|elif|else|try|except|finally|with|for|while|if"
                    r"|package|public|private|var|let|const|function|SELECT|INSERT|UPDATE|pip|npm|sudo|git|cd)\b"
                    r"(?:\s*\S+){0,3}\s*$|^\s*(?:for|while|if|elif|else|try|except|with|def|class)\b.*[:{]\s*$")
+# Cheap tests first: each holds a character that the pattern after it cannot match without.
+_DIGIT = re.compile(r"\d")
+_SPACE_OR_BAR = re.compile(r"[\s|]")
+_CRUMB_HINT = re.compile(r"位置|[>》»/＞›／]")
 _CITATION = re.compile(r"\s*\[\d{1,3}\]$")  # a wiki's footnote mark after the sentence: 。[2]
 _COUNTER = re.compile(r"(?<=[。！？!?”」』…])\d{1,4}$")  # a reply or like count glued to the last sentence
 _CAPTION = re.compile(r"^(?:资料图|资料图片|题图|图片|图为|图[:：]|[(（]图[)）]|◎\s*图|配图|摄影[:：])")
@@ -132,7 +136,7 @@ def classify(line: str, key: str, alone: bool, spaced: bool = True, *, han: int 
     if han >= 30 and punct >= 3 and punct >= 0.08 * han and "\t" not in line:  # plain prose: skip the menu tests
         return LineInfo(GOOD, _text_score(han, punct, alone), han, None)
     if (P.BODY_NOISE.match(key) or _URL_ONLY.match(line) or _BRACKET_MENU.match(line)
-            or han < 30 and P.VIEWS.search(key)):
+            or han < 30 and _DIGIT.search(key) and P.VIEWS.search(key)):
         return LineInfo(BAD, -2.0, han, None)
     if line.count("\t") >= 2:  # table cells: a row of links unless a cell holds a sentence
         parts = [c.strip() for c in line.split("\t") if c.strip()]
@@ -143,20 +147,22 @@ def classify(line: str, key: str, alone: bool, spaced: bool = True, *, han: int 
             # a line of a code listing in a technical post: neither text nor furniture
             return LineInfo(SHORT, 0.0, han, None, code=True)
         return LineInfo(BAD, -1.5, han, None)
-    if punct < 3 and P.BREADCRUMB.search(key):
+    if punct < 3 and _CRUMB_HINT.search(key) and P.BREADCRUMB.search(key):
         return LineInfo(BAD, -3.0, han, None)
+    spacey = _SPACE_OR_BAR.search(line) is not None
     density = punct / max(1, han)
-    if density < 0.08 and len(_SEPARATED.findall(line)) >= 2:  # cells of a menu, a table of links
+    if density < 0.08 and spacey and len(_SEPARATED.findall(line)) >= 2:  # cells of a menu, a table of links
         return LineInfo(BAD, -3.0, han, None)
-    if punct <= 1 and not ends and (P.MENU.search(line) or han >= 10 and _glued_menu(line.replace(" ", ""))):
+    if punct <= 1 and not ends and (spacey and P.MENU.search(line) or han >= 10 and _glued_menu(line.replace(" ", ""))):
         return LineInfo(BAD, -2.5, han, None)
-    if han < 40 and _LINK_ITEM.search(line):
+    if han < 40 and line[-1] in ")）]" and _LINK_ITEM.search(line):
         return LineInfo(BAD, -2.0, han, None)
     if line.startswith(("——", "--", "—")) and han < 40:  # a subtitle under the headline
         return LineInfo(SHORT, -1.0, han, None)
     if _CAPTION.match(key) and han < 40:  # a photo caption: kept inside the text, never its start
         return LineInfo(SHORT, -0.5, han, None)
-    if han >= 30 and (punct >= 2 or ends) or han >= 60 and punct or han >= 10 and punct >= 1 and ends and (alone or not spaced):
+    if (han >= 30 and (punct >= 2 or ends) or han >= 60 and punct
+            or han >= 10 and punct >= 1 and ends and (alone or not spaced)):
         return LineInfo(GOOD, _text_score(han, punct, alone), han, None)
     # Short: a subheading, a caption, a short sentence, a line of a phone-formatted post, or a
     # menu item. Blank lines around it (a paragraph of its own) speak for text; a few hanzi

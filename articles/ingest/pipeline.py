@@ -7,6 +7,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import numpy as np
+import rjieba
 
 from . import metadata
 from .checks import checked
@@ -102,6 +103,18 @@ def _edited(pair: tuple[str, str], line: str) -> tuple[str, str]:
     return pair if line == pair[0] else (line, to_simplified(line) if line else "")
 
 
+def _split_at_lead(tagged: list[tuple[str, str]], size: int, lead: str, rest: str
+                   ) -> dict[str, list[tuple[str, int, int]]]:
+    """The body's (word, start, end) tokens as two zones: the lead line, and the rest after its blank line."""
+    tokens, pos = [], 0
+    for word, _flag in tagged:
+        tokens.append((word, pos, pos + len(word)))
+        pos += len(word)
+    offset = size + 2  # the lead, then "\n\n"
+    return {lead: [t for t in tokens if t[2] <= size],
+            rest: [(w, s - offset, e - offset) for w, s, e in tokens if s >= offset]}
+
+
 def parse(data: bytes, filename: str, *, gazetteer: Gazetteer, vocabulary: Vocabulary,
           tz: str = "Asia/Shanghai", with_index_tokens: bool = False) -> ArticleDraft:
     text, encoding = decode_bytes(data, filename)
@@ -159,13 +172,17 @@ def parse(data: bytes, filename: str, *, gazetteer: Gazetteer, vocabulary: Vocab
     simple_title = to_simplified(layout.title)
     simple_lines = [key for _, key in pairs]
     simple_body = "\n\n".join(simple_lines)
+    # The body is segmented once: its words give the keywords and, split at the lead, the places.
+    body_tagged = rjieba.tag(simple_body)
     zones = [("title", simple_title), ("source", to_simplified(source or ""))]
+    segmented = {}
     if simple_lines:
-        zones.append(("lead", simple_lines[0]))
-        zones.append(("body", "\n".join(simple_lines[1:])))
+        lead, rest = simple_lines[0], "\n\n".join(simple_lines[1:])
+        zones += [("lead", lead), ("body", rest)]
+        segmented = _split_at_lead(body_tagged, len(lead), lead, rest)
     credit = [layout.keys[i] for i in metadata.credit_lines(layout)[:3] if P.BODY_STOPS[3][1].search(layout.keys[i])]
     zones += [("credit", c) for c in credit]
-    scores = score_regions(gazetteer, zones)
+    scores = score_regions(gazetteer, zones, segmented)
     codes = choose_regions(gazetteer, scores, references=simple_body)
     rules["regions"] = "weighted_mentions" if codes else "none"
     if not codes:
@@ -175,7 +192,8 @@ def parse(data: bytes, filename: str, *, gazetteer: Gazetteer, vocabulary: Vocab
             rules["regions"] = "site_footer"
             warnings.append("region guessed from the site's footer")
     # Places belong in regions, not tags.
-    tags = [t for t in extract_tags(simple_title, simple_body, vocabulary, limit=8, simplified=True)
+    tags = [t for t in extract_tags(simple_title, simple_body, vocabulary, limit=8, simplified=True,
+                                    body_tagged=body_tagged)
             if t not in gazetteer.names and not FOREIGN.fullmatch(t)][:5]
     rules["tags"] = "tfidf"
     language = _language(body, simple_body) if body else _language(text, to_simplified(text))

@@ -100,11 +100,14 @@ class Gazetteer:
         place = self.places[code]
         return place.parent or place.code
 
-    def mentions(self, text: str) -> list[tuple[int, frozenset[str], bool]]:
-        """(position, candidate codes, is_full_name) for each place word in simplified text."""
+    def mentions(self, text: str, tokens: list[tuple[str, int, int]] | None = None
+                 ) -> list[tuple[int, frozenset[str], bool]]:
+        """(position, candidate codes, is_full_name) for each place word in simplified text.
+        ``tokens``: the text's segmentation (word, start, end) when the caller has it already."""
         out = []
         names, prefixes = self.names, self.prefixes
-        tokens = rjieba.tokenize(text)
+        if tokens is None:
+            tokens = rjieba.tokenize(text)
         n = len(tokens)
         k = 0
         while k < n:
@@ -173,7 +176,7 @@ REGION_GROUPS = {
 _GROUPS = re.compile("|".join(sorted(REGION_GROUPS, key=len, reverse=True)))
 
 
-def _weighted_mentions(gazetteer: Gazetteer, zone: str, text: str, weight: float):
+def _weighted_mentions(mentions, zone: str, text: str, weight: float, places):
     """(position, codes, weight) of each place named in a zone's text.
 
     Places named before 一行 / 代表团 … in the same sentence are the visitors' home, not the
@@ -181,35 +184,43 @@ def _weighted_mentions(gazetteer: Gazetteer, zone: str, text: str, weight: float
     where segmentation breaks, so a zone without visitors is segmented in one call.
     """
     groups = [(m.start(), frozenset({code}), weight) for m in _GROUPS.finditer(text)
-              for code in REGION_GROUPS[m.group()] if code in gazetteer.places] if zone == "title" else []
+              for code in REGION_GROUPS[m.group()] if code in places] if zone == "title" else []
     if not _VISITOR.search(text):
-        return groups + [(pos, codes, weight) for pos, codes, _full in gazetteer.mentions(text)]
+        return groups + [(pos, codes, weight) for pos, codes, _full in mentions(text)]
     # Segment once; give each mention the sentence it stands in.
     visitors = [(m.start(), m.end(), v.start() + m.start() if (v := _VISITOR.search(m.group())) else None)
                 for m in _SENTENCE.finditer(text)]
     starts = [start for start, _end, _v in visitors]
     out = groups
-    for pos, codes, _full in gazetteer.mentions(text):
+    for pos, codes, _full in mentions(text):
         k = bisect_right(starts, pos) - 1
         visitor = visitors[k][2] if k >= 0 and pos < visitors[k][1] else None
         out.append((pos, codes, weight * (0.1 if visitor is not None and pos < visitor else 1.0)))
     return out
 
 
-def score_regions(gazetteer: Gazetteer, zones: list[tuple[str, str]]) -> dict[str, float]:
+def score_regions(gazetteer: Gazetteer, zones: list[tuple[str, str]],
+                  segmented: dict[str, list[tuple[str, int, int]]] | None = None) -> dict[str, float]:
     """Weighted mention counts per region code; ambiguous names go to a region already named.
 
     An article mostly about other countries keeps only the places of its title, lead and credits.
     """
+    found: dict[str, list] = {}
+
+    def mentions(text: str) -> list:  # the body is segmented once, for the foreign test and the count
+        if text not in found:
+            found[text] = gazetteer.mentions(text, (segmented or {}).get(text))
+        return found[text]
+
     body = "".join(text for zone, text in zones if zone == "body")
     foreign = len(_FOREIGN.findall(body))
-    if foreign >= 10 and foreign >= 2 * len(gazetteer.mentions(body)):
+    if foreign >= 10 and foreign >= 2 * len(mentions(body)):
         zones = [(zone, text) for zone, text in zones if zone in PROMINENT]
     scores: dict[str, float] = defaultdict(float)
     ambiguous: list[tuple[frozenset[str], float]] = []
     for zone, text in zones:
         weight = ZONE_WEIGHTS[zone]
-        for _pos, codes, w in _weighted_mentions(gazetteer, zone, text, weight):
+        for _pos, codes, w in _weighted_mentions(mentions, zone, text, weight, gazetteer.places):
             if len(codes) == 1 and AMBIGUOUS not in codes:
                 scores[next(iter(codes))] += w
             else:

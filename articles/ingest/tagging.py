@@ -81,9 +81,13 @@ def _idf() -> tuple[dict[str, float], float]:
     return table, median
 
 
+_NEWLINE = [("\n", "x")]
+
+
 def extract_tags(title: str, body: str, vocabulary: Vocabulary, *, limit: int = 5,
-                 simplified: bool = False) -> list[str]:
-    """Up to `limit` keywords; pass simplified=True when title and body are in simplified script already."""
+                 simplified: bool = False, body_tagged: list[tuple[str, str]] | None = None) -> list[str]:
+    """Up to `limit` keywords; pass simplified=True when title and body are in simplified script already,
+    and ``body_tagged`` (rjieba.tag of the body) when the caller has segmented the body already."""
     idf, median = _idf()
     text = f"{title}\n{title}\n{body}"
     if not simplified:
@@ -92,7 +96,11 @@ def extract_tags(title: str, body: str, vocabulary: Vocabulary, *, limit: int = 
     # nouns, abbreviations and idioms make keywords; a verb or adjective (召开, 出台, 点亮) must be
     # far more salient to be chosen, unless an editor has made it a tag already.
     tags = vocabulary.tags
-    tokens = rjieba.tag(text)
+    if body_tagged is not None and simplified:  # segmentation breaks at line ends: the parts add up
+        head = rjieba.tag(title) + _NEWLINE
+        tokens = head + head + body_tagged
+    else:
+        tokens = rjieba.tag(text)
     counts: dict[str, int] = {}
     weight: dict[str, float] = {}
     for (w, flag), n in Counter(tokens).items():
