@@ -28,12 +28,14 @@ _URL_ONLY = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
 _BRACKET_MENU = re.compile(r"^(?:\s*[\[【][^\]】]{1,12}[\]】]\s*){2,}$")
 _SEPARATED = re.compile(r"\s[|｜·•]\s|\s-\s|\t")
 _END_MARK = re.compile(r"\s*[□■◆]+$")
-_CODE = re.compile(r"[=;{}$\\]|^\s*(?:#|//|--|\$ )|[A-Za-z_]\w*\(.*\)"
+_CODE = re.compile(r"[=;{}$\\]|^\s*(?:#|//|--|\$ )|[A-Za-z_]\w*\(.*\)|&&|\s--?[A-Za-z][\w-]*(?:\s|$)"
                    # a statement that opens a line of code in the common languages (import json, def f():,
                    # return x), short or ending as a statement does: an English sentence is neither
                    r"|^\s*(?:import|from\s+[\w.]+\s+import|def|class|return|elif|else|try|except|finally|with|for|while|if"
-                   r"|package|public|private|var|let|const|function|SELECT|INSERT|UPDATE|pip|npm|sudo|git|cd)\b"
+                   r"|package|public|private|var|let|const|function|SELECT|INSERT|UPDATE|pip|npm|sudo|git|cd"
+                   r"|docker|podman|kubectl|curl|wget|systemctl|apt|yum|mkdir|chmod|export|fi|done|esac)\b"
                    r"(?:\s*\S+){0,3}\s*$|^\s*(?:for|while|if|elif|else|try|except|with|def|class)\b.*[:{]\s*$")
+_COMMENT = re.compile(r"\s*(?:#|//|--|/\*)\s")  # a comment line of a listing, in any script: # 查看日志
 # Cheap tests first: each holds a character that the pattern after it cannot match without.
 _DIGIT = re.compile(r"\d")
 _SPACE_OR_BAR = re.compile(r"[\s|]")
@@ -133,6 +135,8 @@ def classify(line: str, key: str, alone: bool, spaced: bool = True, *, han: int 
         return LineInfo(BAD, -12.0 if stop != "repost_notice" else -6.0, han, stop)
     if stop:  # a credit line: the article usually ends here, but a byline under the lead looks the same
         return LineInfo(BAD, -4.0, han, stop)
+    if key[0] in P.PROMOTION_FIRST and n <= 80 and P.PROMOTION.match(key):  # the site's promotion, not the text
+        return LineInfo(BAD, -2.0, han, None)
     if han >= 30 and punct >= 3 and punct >= 0.08 * han and "\t" not in line:  # plain prose: skip the menu tests
         return LineInfo(GOOD, _text_score(han, punct, alone), han, None)
     if (P.BODY_NOISE.match(key) or _URL_ONLY.match(line) or _BRACKET_MENU.match(line)
@@ -190,7 +194,7 @@ def classify_lines(lines: list[str], keys: list[str], alone: list[bool],
     code = [info.code for info in infos]
     if any(code):
         for i, info in enumerate(infos):
-            if (not info.code and info.cls != GOOD and info.han <= 6 and not info.stop
+            if (not info.code and not info.stop and (info.cls != GOOD and info.han <= 6 or _COMMENT.match(lines[i]))
                     and any(code[max(0, i - 2):i]) and any(code[i + 1:i + 3])):
                 infos[i] = LineInfo(SHORT, 0.0, info.han, None, code=True)
     # A paragraph printed again (a summary box, a teaser in a sidebar) counts once.

@@ -4,7 +4,7 @@ The pages here are put together from lines of real pages (menus, headers, paragr
 so that each test shows one rule; the corpus floors (test_corpus.py) keep the whole.
 """
 from articles.ingest import parse
-from articles.ingest.blocks import BAD, GOOD, SHORT, classify
+from articles.ingest.blocks import BAD, GOOD, SHORT, classify, classify_lines
 from articles.ingest.structure import clean_title
 
 P1 = ("近期大盘宽幅震荡，不少上市公司不甘沉沦，纷纷展开自救，回购、增持、停牌等手段轮番上阵，"
@@ -288,3 +288,19 @@ def test_a_blog_page_keeps_its_first_post_only(gazetteer, vocabulary):
              "SBS 回来, 感觉澳洲在进步\t 2005-03-18 01:28:08", P3, P2]
     draft = run(page("控制面板\t 发表文章\t 文章编辑\t 评论管理", *posts), gazetteer, vocabulary)
     assert draft.body == P1 + P2
+
+
+def test_the_sites_promotion_after_the_last_sentence_is_not_the_text(gazetteer, vocabulary):
+    promo = "喜欢这篇文章？去 App 商店搜 好奇心日报 ，每天看点不一样的。"
+    assert classify(promo, promo, True).cls == BAD
+    draft = run(page(*HEADER, P1, P2, promo, "分享至："), gazetteer, vocabulary)
+    assert draft.body.endswith(P2)
+
+
+def test_shell_commands_and_their_comments_are_a_listing():
+    for line in ("docker stop grafana && docker rm grafana", "ls -la /tmp", "fi"):
+        assert classify(line, line, False).code, line
+    listing = ["docker inspect grafana", "# 查看镜像详细信息", "docker logs grafana", "# 进入镜像命令行",
+               "docker exec -it grafana sh"]
+    infos = classify_lines(listing, listing, [False] * len(listing))
+    assert all(info.code for info in infos)
