@@ -27,7 +27,8 @@ _LINK_ITEM = re.compile(r"^(?:\d{1,2}[.、·]\s*|[·•\-*]\s*).{2,40}?[(（]\d+
 _URL_ONLY = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
 _BRACKET_MENU = re.compile(r"^(?:\s*[\[【][^\]】]{1,12}[\]】]\s*){2,}$")
 _SEPARATED = re.compile(r"\s[|｜·•]\s|\s-\s|\t")
-_END_MARK = re.compile(r"\s*[□■◆]+$")
+# What closes an article after its last sentence: □ ■ ◆, and （完） （全文完） （未完待续） notes.
+_END_MARK = re.compile(r"\s*(?:[(（【\[]\s*(?:全文完|完|未完待续|待续|未完)\s*[)）】\]]\s*)?[□■◆]*$")
 _CODE = re.compile(r"[=;{}$\\]|^\s*(?:#|//|--|\$ )|[A-Za-z_]\w*\(.*\)|&&|\s--?[A-Za-z][\w-]*(?:\s|$)"
                    # a statement that opens a line of code in the common languages (import json, def f():,
                    # return x), short or ending as a statement does: an English sentence is neither
@@ -295,8 +296,9 @@ def is_caption(key: str) -> bool:
 
 
 def strip_end_mark(line: str) -> str:
-    """□ and ■ that close an article on some sites, and a counter glued to the last sentence."""
-    if line[-1:] in ("□", "■", "◆", " "):
+    """□ and ■ that close an article on some sites, a （完） or （未完待续） note, and a counter glued to the
+    last sentence."""
+    if line[-1:] in ("□", "■", "◆", " ", ")", "）", "】", "]"):
         line = _END_MARK.sub("", line)
     return strip_counter(line) if line else line
 

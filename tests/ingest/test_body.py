@@ -297,6 +297,13 @@ def test_the_sites_promotion_after_the_last_sentence_is_not_the_text(gazetteer, 
     assert draft.body.endswith(P2)
 
 
+def test_end_notes_after_the_last_sentence_are_dropped():
+    from articles.ingest.blocks import strip_end_mark
+    assert strip_end_mark("共产党的犬儒主义也就走到了它的极点。(未完待续)□") == "共产党的犬儒主义也就走到了它的极点。"
+    assert strip_end_mark("全国人大常委会将继续审议。（完）") == "全国人大常委会将继续审议。"
+    assert strip_end_mark("他说：“我们还会回来。”（记者 王平）") == "他说：“我们还会回来。”（记者 王平）"
+
+
 def test_shell_commands_and_their_comments_are_a_listing():
     for line in ("docker stop grafana && docker rm grafana", "ls -la /tmp", "fi"):
         assert classify(line, line, False).code, line
