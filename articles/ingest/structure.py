@@ -45,6 +45,9 @@ _POSTED = re.compile(r"(?:发表于|发布于|发表在|张贴于|posted|Posted)
 _LABEL_SEP = re.compile(r"[:：|︱]")  # every metadata label is followed by one of these
 
 
+_OUTLET_AFTER = re.compile(r"\s*[\u4e00-\u9fff《》]{2,12}(?:报|网|通讯社|新闻社|电视台|广播电台|杂志|周刊|新闻|频道)(?:\s|$|[-—(（])")
+
+
 def score_date_line(key: str, hit: DateHit) -> float:
     score = 1.0
     before = key[max(0, hit.start - 8): hit.start]
@@ -54,6 +57,8 @@ def score_date_line(key: str, hit: DateHit) -> float:
         score += 2
     if P.LABELED_SOURCE.search(key) or "来源" in key:
         score += 2
+    elif _OUTLET_AFTER.match(key, hit.end):  # 2003-7-24 钱江晚报: the outlet printed beside the date
+        score += 1.5
     if hit.has_time:
         score += 1
     if P.VIEWS.search(key) or "作者" in key or "编辑" in key:

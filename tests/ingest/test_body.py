@@ -311,3 +311,9 @@ def test_shell_commands_and_their_comments_are_a_listing():
                "docker exec -it grafana sh"]
     infos = classify_lines(listing, listing, [False] * len(listing))
     assert all(info.code for info in infos)
+
+
+def test_the_date_printed_beside_its_outlet_dates_a_reprint_not_the_bloggers_repost(gazetteer, vocabulary):
+    draft = run(page("拆房屡出命案 管理形同虚设", "2003-7-24 钱江晚报", P1, P2, P3,
+                     "- 作者： 流泉 访问统计：　2005年08月30日, 星期二 13:22 加入博采"), gazetteer, vocabulary)
+    assert draft.published_at.date().isoformat() == "2003-07-24"
