@@ -42,7 +42,8 @@ def load_scorer():
 
 
 def _norm(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+    """Without spaces and icon-font glyphs (private-use code points, which parse() drops)."""
+    return re.sub(r"[\s\ue000-\uf8ff]+", "", unicodedata.normalize("NFKC", text or ""))
 
 
 def body_recall(page_text: str, label: dict, body: str | None) -> float | None:

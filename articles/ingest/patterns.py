@@ -72,8 +72,8 @@ BODY_NOISE = re.compile(
 PROMOTION = re.compile(
     r"^(?:喜欢(?:这篇|本篇|本)文章|喜欢本文|觉得(?:本文|这篇文章)?(?:不错|有用|好看)|如果(?:你|您)(?:喜欢|觉得)(?:这篇|本文|本篇)"
     r"|更多精彩|欢迎关注|敬请关注|点击(?:上方|下方)?(?:蓝字)?关注|长按(?:识别)?二维码|扫(?:描|一扫)?(?:下方|上方)?二维码"
-    r"|关注(?:我们|本号|公众号|微信公众号))")
-PROMOTION_FIRST = frozenset("喜觉如更欢敬点长扫关")  # the characters a promotion starts with
+    r"|关注(?:我们|本号|公众号|微信公众号)|(?:立即|立刻|马上)(?:注册|下载|购买|领取|订阅|体验|开通))")
+PROMOTION_FIRST = frozenset("喜觉如更欢敬点长扫关立马")  # the characters a promotion starts with
 
 BREADCRUMB = re.compile(
     r"(?:当前位置|现在位置|您的位置|你的位置|位置)\s*[:：]|首页\s*(?:>|》|»|->|/|＞)|\s(?:>|»|->|＞)\s|^>|->|>>|＞＞|»|›"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -83,12 +84,15 @@ def _simplified_lines(lines: list[str]) -> list[str]:
 
 
 _BLANKS = " \t\u3000\u00a0\u200b"
+_ICON = re.compile("[\ue000-\uf8ff]")
 
 
 def _lines(text: str) -> tuple[list[str], list[bool], list[bool]]:
     """The non-empty lines, stripped; for each whether a blank line stands beside it (paragraphs
     are printed with blank lines around them; menus and lists are not), and whether it follows
     the line before it directly (no blank line between)."""
+    if _ICON.search(text):  # icon-font glyphs (private-use code points) carry no text
+        text = _ICON.sub("", text)
     raw = [line.strip(_BLANKS) for line in text.split("\n")]
     lines, alone, joined = [], [], []
     for i, line in enumerate(raw):

@@ -147,8 +147,9 @@ def find_anchor(layout: Layout) -> None:
         if is_meta_line(key) and (P.LABELED_SOURCE.search(key) or P.LABELED_TIME.search(key)):
             layout.anchor = i
             return
-    if layout.date_line is None:
-        layout.anchor = next((i for i in range(limit) if _relative_byline(layout.keys[i])), None)
+    if layout.date_line is None:  # a byline dated 昨天, or a short line naming the author (02日14:25 作者： 赵婕)
+        layout.anchor = next((i for i in range(limit) if _relative_byline(layout.keys[i])
+                              or len(layout.keys[i]) <= 80 and P.LABELED_AUTHOR.search(layout.keys[i])), None)
         return
     layout.anchor = layout.date_line
 
@@ -160,7 +161,9 @@ def _han_share(text: str) -> float:
 def _title_like(line: str, key: str) -> bool:
     if len(line) < 5 or len(line) > 120 or _han_share(line.replace(" ", "")) < 0.3:
         return False
-    if P.BREADCRUMB.search(key) or P.MENU.search(line) or is_meta_line(key):
+    if P.BREADCRUMB.search(key) or P.MENU.search(line) or is_meta_line(key) or P.LABEL_ANYWHERE.search(key):
+        return False  # a headline never holds a label (作者：, 来源：)
+    if P.PROMOTION.match(key):
         return False
     if _is_sentence(line) and line.endswith("。"):
         return False

@@ -317,3 +317,17 @@ def test_the_date_printed_beside_its_outlet_dates_a_reprint_not_the_bloggers_rep
     draft = run(page("拆房屡出命案 管理形同虚设", "2003-7-24 钱江晚报", P1, P2, P3,
                      "- 作者： 流泉 访问统计：　2005年08月30日, 星期二 13:22 加入博采"), gazetteer, vocabulary)
     assert draft.published_at.date().isoformat() == "2003-07-24"
+
+
+def test_icon_font_glyphs_and_an_ad_line_never_make_the_headline(gazetteer, vocabulary):
+    draft = run(page("立刻注册新浪免费邮箱，激活1G空间", "投身外交的那些年\ue004", "2004年10月10日17:06  来源：新浪读书",
+                     "\ue5e5\ue5e5" + P1, P2), gazetteer, vocabulary)
+    assert draft.title == "投身外交的那些年"
+    assert draft.body.startswith(P1)
+
+
+def test_a_line_with_a_label_is_no_headline_and_anchors_an_undated_header(gazetteer, vocabulary):
+    draft = run(page("您现在的位置：读书 -> 连载 -> 畅销小说 -> 正文", "02日14:25 作者： 赵婕  出自[人民文学出版社]",
+                     P1, P2, P3), gazetteer, vocabulary)
+    assert "作者" not in draft.title
+    assert draft.authors == ("赵婕",)
