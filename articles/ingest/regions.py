@@ -235,7 +235,7 @@ def score_regions(gazetteer: Gazetteer, zones: list[tuple[str, str]],
 
 
 def choose_regions(gazetteer: Gazetteer, scores: dict[str, float], references: str = "",
-                   *, minimum: float = 4.0, max_regions: int = 3) -> list[str]:
+                   *, minimum: float = 4.0, max_regions: int = 3, dominance: float = 0.3) -> list[str]:
     """Region codes the article is principally about: the top province, narrowed to a city when it dominates.
 
     ``minimum`` 4 asks for a place named in the headline, or in the lead and again in the text, or
@@ -254,6 +254,8 @@ def choose_regions(gazetteer: Gazetteer, scores: dict[str, float], references: s
     totals = {p: own.get(p, 0.0) + sum(cities.get(p, {}).values()) for p in set(own) | set(cities)}
     ranked = sorted(totals, key=lambda p: (-totals[p], p))
     top = ranked[0]
+    if len(totals) >= 5 and totals[top] < dominance * sum(totals.values()):
+        return []  # many places, none leading: a national or general topic
     # 我省 / 我市 refer to the leading province and its leading city.
     own[top] += 0.5 * len(_REFERENCE[PROVINCE].findall(references))
     city_refs = len(_REFERENCE[CITY].findall(references))

@@ -57,3 +57,12 @@ def test_a_place_named_in_passing_is_not_the_subject(gazetteer):
     text = "近两周来大盘下跌，不少上市公司纷纷展开自救。其中一家总部位于湖南的公司宣布回购，另一家公司则申请停牌，市场人士认为自救效果有待观察。"
     assert paths(gazetteer, text, "body") == []
     assert paths(gazetteer, text.replace("湖南", "湖南长沙") + "长沙市政府表示支持。长沙的企业积极响应。长沙", "body") == ["湖南省/长沙市"]
+
+
+def test_many_places_none_leading_is_a_national_topic(gazetteer):
+    others = "上海、福建、江西、江苏、广东、四川"
+    text = "。".join([f"湖南和{others}的企业都在布局物联网" for _ in range(3)] + ["湖南省今年又新增了两个园区。"])
+    assert choose_regions(gazetteer, score_regions(gazetteer, [("body", text)])) == []
+    # One place leading the same crowd is what the article is about.
+    text = "。".join([f"湖南和{others}的企业都在布局物联网" for _ in range(3)] + ["湖南省今年又新增了两个园区"] * 12)
+    assert [gazetteer.path(c) for c in choose_regions(gazetteer, score_regions(gazetteer, [("body", text)]))] == ["湖南省"]
