@@ -6,8 +6,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from . import patterns as P
-from .blocks import (BAD, GOOD, SHORT, LineInfo, anchored_run, best_run, classify_lines, is_caption, strip_counter,
-                     strip_end_mark)
+from .blocks import (BAD, GOOD, SHORT, LineInfo, anchored_run, best_run, classify_lines, is_caption, is_subheading,
+                     strip_counter, strip_end_mark)
 from .dates import DateHit, find_dates
 
 
@@ -528,7 +528,10 @@ def _news_lead(layout: Layout, a: int, b: int) -> int:
                                                or P.NEWS_FLASH_DATED.match(key) or _WIRE_LEAD.match(key)
                                                or P.NEWS_FLASH.match(key) and "讯" in key[:14])
         earlier = any(P.DATELINE.match(layout.keys[k]) or P.NEWS_FLASH.match(layout.keys[k]) for k in range(a, j))
-        if lead and not earlier:
+        # A paragraph, then a subheading, then the "lead": a section of the story that opens with a source.
+        section = j - 1 > a and layout.infos[j - 1].cls == SHORT and is_subheading(layout.lines[j - 1]) \
+            and any(layout.infos[k].cls == GOOD for k in range(a, j - 1))
+        if lead and not earlier and not section:
             return j
     return a
 

@@ -331,3 +331,10 @@ def test_a_line_with_a_label_is_no_headline_and_anchors_an_undated_header(gazett
                      P1, P2, P3), gazetteer, vocabulary)
     assert "作者" not in draft.title
     assert draft.authors == ("赵婕",)
+
+
+def test_a_source_opening_a_later_section_is_no_dateline_lead(gazetteer, vocabulary):
+    lead = "据英国《卫报》4日报道，目前，每年平均有200名过着无性婚姻生活的日本女性到东京郊区的一家诊所寻求帮助，这一数字还在上升。"
+    draft = run(page("多数夫妻生活有名无实 日本无性婚姻问题严重(图)", "2005-04-05 06:40更新 来源：新闻晨报",
+                     "资料图：无性婚姻能走多远？", P1, "妻子变成替代母亲", lead, P2), gazetteer, vocabulary)
+    assert draft.body.startswith(P1)
