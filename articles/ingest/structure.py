@@ -323,6 +323,7 @@ def find_title(layout: Layout, html_title: str | None = None) -> None:
 # What copy-paste glues onto a headline: actions after it, a label or a category before it.
 _TITLE_TAIL = re.compile(r"(?:\s*\[\s*[^\]]{1,8}?\s*\])+$|\s*(?:举报/反馈|我要纠错|分享到|收藏本文|打印本页)$")
 _TITLE_LABEL = re.compile(r"^(?:主题|标题|题目|文章标题|帖子主题)\s*[:：]\s*|^\[[^\]]{1,10}\]\s*(?=\S{4})")
+_TITLE_COUNTER = re.compile(r"(?<=[\u4e00-\u9fff])(?<![第前近约])\d{2,6}$")
 _CRUMB_SEP = re.compile(r"\s*(?:-->|->|>>|»|›|＞|>)\s*")
 
 
@@ -331,6 +332,9 @@ def clean_title(title: str, lines: list[str], html_title: str | None = None) -> 
     Where the page prints the bare headline again (a breadcrumb's last step, a tab title, a
     line of its own), that copy shows where the glue ends."""
     cleaned = _TITLE_TAIL.sub("", title).strip()
+    badge = _TITLE_COUNTER.search(cleaned)
+    if badge and not re.fullmatch(r"(?:19|20)\d\d", badge.group()):
+        cleaned = cleaned[:badge.start()]  # a reply or view count glued to the headline (失乡号的船长241)
     parts = _CRUMB_SEP.split(cleaned)
     if len(parts) > 1 and len(parts[-1]) >= 5:
         cleaned = parts[-1]

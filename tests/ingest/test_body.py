@@ -116,6 +116,12 @@ def test_no_header_falls_back_to_the_densest_prose_and_says_so(gazetteer, vocabu
     assert draft.body.startswith(P1) and draft.body.endswith(P3)
 
 
+def test_a_count_glued_to_the_headline_is_dropped_but_a_year_or_an_ordinal_stays():
+    assert clean_title("第二章 失乡号的船长241", []) == "第二章 失乡号的船长"
+    assert clean_title("中国经济展望2024", []) == "中国经济展望2024"
+    assert clean_title("浙江省运动会第14", []) == "浙江省运动会第14"
+
+
 def test_headline_without_what_copy_paste_glued_to_it():
     lines = ["网易 --> 商业频道 --> --> CCER经济学人分析中国经济热度"]
     assert clean_title("免费订阅《高端阅读》 CCER经济学人分析中国经济热度", lines) == "CCER经济学人分析中国经济热度"
