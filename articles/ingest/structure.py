@@ -99,10 +99,12 @@ def find_date_line(layout: Layout) -> None:
     best = None
     found: dict[int, DateHit] = {}
     for i, key in enumerate(layout.keys):
-        if len(key) > 150 or _is_sentence(key):
+        if len(key) > 150:
             continue
         hits = find_dates(key) or (find_dates(split) if (split := _split_date(layout.keys, i)) else None)
-        if hits:
+        # A date inside a sentence dates what the sentence tells, unless the date is most of the line
+        # (Saturday, September 10th, 2005 10:56 am has the commas of a sentence).
+        if hits and (not _is_sentence(key) or hits[0].end - hits[0].start >= 0.5 * len(key)):
             found[i] = hits[0]
     # Date lines printed alike (the posts of a thread, comments, a list of links): the first of
     # the series dates the article; the rest date replies.

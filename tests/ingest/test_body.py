@@ -344,3 +344,9 @@ def test_a_source_opening_a_later_section_is_no_dateline_lead(gazetteer, vocabul
     draft = run(page("多数夫妻生活有名无实 日本无性婚姻问题严重(图)", "2005-04-05 06:40更新 来源：新闻晨报",
                      "资料图：无性婚姻能走多远？", P1, "妻子变成替代母亲", lead, P2), gazetteer, vocabulary)
     assert draft.body.startswith(P1)
+
+
+def test_an_english_date_line_with_commas_is_a_date_line(gazetteer, vocabulary):
+    draft = run(page("首页 | 时事 | 生活 | 财经 | 法律 | 文体\t 2006年12月27日（京港台时间）", "Saturday, September 10th, 2005   10:56 am",
+                     "中国的农民工问题", P1, P2, P3, "September 19th, 2005 at 7:32 pm", P1), gazetteer, vocabulary)
+    assert draft.published_at.isoformat().startswith("2005-09-10T10:56")
