@@ -125,7 +125,7 @@ def find_date_line(layout: Layout) -> None:
             score -= 2  # one date of a list of links, posts or comments
         if best is None or score > best[0]:
             best = (score, i, hit)
-    if best:
+    if best and best[0] > 0:  # only dates of a list of links (each line a link and its date): none is ours
         layout.date_line, layout.date_hit = best[1], best[2]
         layout.date_rule = f"{best[2].rule}:score{best[0]:g}"
 

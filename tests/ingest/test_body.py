@@ -350,3 +350,10 @@ def test_an_english_date_line_with_commas_is_a_date_line(gazetteer, vocabulary):
     draft = run(page("首页 | 时事 | 生活 | 财经 | 法律 | 文体\t 2006年12月27日（京港台时间）", "Saturday, September 10th, 2005   10:56 am",
                      "中国的农民工问题", P1, P2, P3, "September 19th, 2005 at 7:32 pm", P1), gazetteer, vocabulary)
     assert draft.published_at.isoformat().startswith("2005-09-10T10:56")
+
+
+def test_a_list_of_dated_links_alone_gives_no_date(gazetteer, vocabulary):
+    links = [f"{name}(2004/10/10 17:06)" for name in ("少年时代(1)", "少年时代(2)", "三度开除(1)", "三度开除(2)")]
+    draft = run(page("投身外交的那些年", "连载：乔冠华才情人生   出版社：团结出版社   作者：罗银胜", P1, P2, "相关链接", *links),
+                gazetteer, vocabulary)
+    assert draft.published_at is None and "no date found" in draft.warnings
