@@ -40,7 +40,7 @@ BODY_STOPS = [
     ("author_note", re.compile(r"^[(（]\s*(?:作者|本文作者)(?:系|为|是|单位)")),
     ("credit_bracket", re.compile(rf"^[(（【\[]\s*(?:{EDITOR_LABEL}|作者|记者|来源|稿源|校对|通讯员|摘自|选自|转自)")),
     ("credit_label", re.compile(rf"^(?:{EDITOR_LABEL}|{AUTHOR_LABEL}|执笔人|校对|出品|原标题|来源|稿源|摄影|供稿){SEP}")),
-    ("reporter_line", re.compile(rf"^\S{{0,8}}记者\s*[:：]?\s*{NAME}(?:[\s、]+{NAME})*(?:\s+\S{{0,12}}报道)?$")),
+    ("reporter_line", re.compile(rf"^\S{{0,8}}(?:记者|实习生)\s*[:：]?\s*{NAME}(?:[\s、]+{NAME})*(?:\s+\S{{0,12}}报道)?$")),
     ("outlet_credit", re.compile(rf"^[(（]\s*[{HAN}A-Za-z]{{1,8}}\s*[)）]$")),
     ("credit_inline", re.compile(rf"^.{{0,30}}(?:供稿|(?:摄影|编辑|责编|校对|审核)\s*[/:：|︱]\s*{NAME})(?!.*[。！？])")),
     ("journal_issue", re.compile(r"^《[^》]{2,20}》\s*(?:19|20)\d{2}\s*年\s*第\s*\d+\s*期")),
@@ -154,7 +154,7 @@ POSTER = [
 NICKNAME = re.compile(r"^(?=.*[\u4e00-\u9fffA-Za-z])[\u4e00-\u9fffA-Za-z0-9_.\-&·]{2,20}$")
 # A reporter's byline line in the header: 半月谈记者 史卫燕, 本报记者 王燕平 方云凤, 本报记者罗科苏盈发自北京.
 REPORTER_BYLINE = re.compile(
-    rf"^\S{{0,8}}?(?:记者|通讯员|评论员)\s*[:：]?\s*(?P<value>{NAME}(?:[\s、]+{NAME})*?)(?:\s*发自\S{{2,8}}|\s+\S{{0,12}}报道)?$")
+    rf"^\S{{0,8}}?(?:记者|通讯员|评论员|实习生)\s*[:：]?\s*(?P<value>{NAME}(?:[\s、]+{NAME})*?)(?:\s*发自\S{{2,8}}|\s+\S{{0,12}}报道)?$")
 # 《党建研究》2024年第1期, ——《北京之春》1998年3月号: the journal an article was printed in.
 JOURNAL_ISSUE = re.compile(r"^[—－-]*\s*《(?P<name>[^》]{2,20})》\s*(?:19|20)\d{2}\s*年\s*(?:第\s*\d+\s*期|\d{1,2}\s*月号)")
 # 赵延东、风笑天 on the line under the headline: the writers of an essay or paper.

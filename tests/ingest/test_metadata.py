@@ -298,3 +298,13 @@ def test_a_repost_notice_gives_the_url_in_either_script(notice, gazetteer, vocab
     page = draft(to_traditional(TITLE), "2024-03-05 10:00 來源：新華網", to_traditional(BODY) * 3,
                  f"{notice}https://www.Example.com/News/2024/a_1.html", gazetteer=gazetteer, vocabulary=vocabulary)
     assert page.url == "https://www.Example.com/News/2024/a_1.html"
+
+
+def test_bylines_between_the_headline_and_the_date_line_all_count(gazetteer, vocabulary):
+    from articles.ingest import parse
+    p1 = "为拆一幢房，断送了三条人命。前天的这场惨剧发生得实在太突然，让人来不及反应，也让人不能不追问责任究竟在谁。"
+    p2 = "采访中，我们发现，一项建筑工程往往要经过层层转包，最后就落到了没有资质的施工队手里，安全也就无从谈起。"
+    data = "\n\n".join(["拆房屡出命案 管理形同虚设", "谁来为无序拆房“埋单”？", "本报实习生 刘国栋 周炜",
+                       "本报记者 王燕平 方云凤 柏建斌", "2003-7-24 钱江晚报", p1, p2]).encode()
+    draft = parse(data, "p.txt", gazetteer=gazetteer, vocabulary=vocabulary)
+    assert draft.authors == ("刘国栋", "周炜", "王燕平", "方云凤", "柏建斌")

@@ -191,17 +191,28 @@ def _names_under_title(layout: Layout, body_lines: list[str]) -> Found:
 
 
 def _header_byline(layout: Layout, body_lines: list[str]) -> Found:
-    for i in range(layout.anchor or 0, min(len(layout.keys), layout.body_start + 3)):  # may follow a lead
+    start = layout.anchor or 0
+    if layout.title_line is not None and layout.title_line < start:
+        start = layout.title_line + 1  # bylines printed between the headline and the date line
+    for i in range(start, min(len(layout.keys), layout.body_start + 3)):  # may follow a lead
         if re.match(r"^(?:执笔|撰文|文|作者)\s*[/／|︱:：]", layout.keys[i]):
             names = _names(re.split(r"[/／|︱:：]", layout.lines[i], maxsplit=1)[1])
             if names:
                 return names, "byline"
-        m = P.REPORTER_BYLINE.match(layout.keys[i])  # 半月谈记者 史卫燕
-        if m:
-            names = _names(layout.lines[i][m.start("value"): m.end("value")])
-            if names:
-                return names, "reporter_byline"
+        names = _reporters(layout, i)  # 半月谈记者 史卫燕; 本报实习生 刘国栋 周炜 / 本报记者 王燕平 on the next line
+        if names:
+            for j in range(i + 1, min(len(layout.keys), i + 3)):
+                more = _reporters(layout, j)
+                if not more:
+                    break
+                names += [n for n in more if n not in names]
+            return names, "reporter_byline"
     return None
+
+
+def _reporters(layout: Layout, i: int) -> list[str]:
+    m = P.REPORTER_BYLINE.match(layout.keys[i])
+    return _names(layout.lines[i][m.start("value"): m.end("value")]) if m else []
 
 
 def _credit(layout: Layout, body_lines: list[str]) -> Found:
