@@ -95,6 +95,19 @@ def _split_date(keys: list[str], i: int) -> str | None:
     return text
 
 
+_COMMENTS_HEADING = re.compile(r"^(?:相关评论|网友评论|最新评论|热门评论|精彩评论|全部评论|读者评论|评论区|用户评论|网友留言|读者留言)"
+                               r"\s*[:：]?\s*(?:[(（\[]?\d*[)）\]]?)$")
+
+
+def _comments_start(layout: Layout) -> int | None:
+    """The comments heading after the start of the page's main text (网友评论, 相关评论：); a sidebar's
+    最新评论 printed above the text is no such heading."""
+    a, b = layout.prose
+    if b <= a:
+        return None
+    return next((i for i in range(a + 1, len(layout.keys)) if _COMMENTS_HEADING.match(layout.keys[i])), None)
+
+
 def find_date_line(layout: Layout) -> None:
     best = None
     found: dict[int, DateHit] = {}
@@ -118,9 +131,12 @@ def find_date_line(layout: Layout) -> None:
     # series is then a list of links or comments under the article).
     lone = min((i for i in found if counts[shape[i]] < 3), default=None)
     series = {i: counts[shape[i]] >= 3 and (first[shape[i]] != i or lone is not None and lone < i) for i in found}
+    comments = _comments_start(layout)
     for i, hit in found.items():
         key = layout.keys[i]
         score = score_date_line(key, hit) - (1.5 if series[i] else 0.0)
+        if comments is not None and i > comments:
+            score -= 3  # a comment's date, under the comments heading
         if sum(j in found for j in (i - 4, i - 2, i - 1, i + 1, i + 2, i + 4)) >= 2:
             score -= 2  # one date of a list of links, posts or comments
         if best is None or score > best[0]:

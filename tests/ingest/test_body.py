@@ -357,3 +357,13 @@ def test_a_list_of_dated_links_alone_gives_no_date(gazetteer, vocabulary):
     draft = run(page("投身外交的那些年", "连载：乔冠华才情人生   出版社：团结出版社   作者：罗银胜", P1, P2, "相关链接", *links),
                 gazetteer, vocabulary)
     assert draft.published_at is None and "no date found" in draft.warnings
+
+
+def test_a_comments_date_under_the_comments_heading_never_dates_the_article(gazetteer, vocabulary):
+    draft = run(page("当前位置：首页>>会议>>中国经济学年会秘书处", "第四届中国经济学年会会议议程", "2004-12-10      阅读10544次",
+                     P1, P2, P3, "相关评论:", "点这里发表评论", "发表人：550",
+                     "发表人邮件：skywalker5-x@163.com\t 发表时间：2004-12-11 9:51:00", "怎样能看到各位学者的论文全文？"),
+                gazetteer, vocabulary)
+    assert draft.published_at.date().isoformat() == "2004-12-10"
+    assert draft.title == "第四届中国经济学年会会议议程"
+    assert draft.views == 10544 and draft.source is None
