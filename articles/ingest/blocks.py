@@ -19,6 +19,7 @@ import numpy as np
 from . import patterns as P
 
 GOOD, SHORT, BAD = "good", "short", "bad"
+LATIN = -1.5  # the score of a line mostly in Latin letters and digits (English, numbers, symbols)
 
 _SENTENCE_PUNCT = re.compile(r"[，。！？；、：“”‘’「」…]|[,!?;](?=\s*[\u4e00-\u9fff])")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -151,7 +152,7 @@ def classify(line: str, key: str, alone: bool, spaced: bool = True, *, han: int 
         if (han <= 2 or line.lstrip().startswith(("#", "//"))) and _CODE.search(line):
             # a line of a code listing in a technical post: neither text nor furniture
             return LineInfo(SHORT, 0.0, han, None, code=True)
-        return LineInfo(BAD, -1.5, han, None)
+        return LineInfo(BAD, LATIN, han, None)
     if punct < 3 and _CRUMB_HINT.search(key) and P.BREADCRUMB.search(key):
         return LineInfo(BAD, -3.0, han, None)
     spacey = _SPACE_OR_BAR.search(line) is not None

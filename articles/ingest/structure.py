@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from . import patterns as P
-from .blocks import (BAD, GOOD, SHORT, LineInfo, anchored_run, best_run, classify_lines, is_caption, is_subheading,
+from .blocks import (BAD, GOOD, LATIN, SHORT, LineInfo, anchored_run, best_run, classify_lines, is_caption, is_subheading,
                      strip_counter, strip_end_mark)
 from .dates import DateHit, find_dates
 
@@ -177,7 +177,7 @@ def _han_share(text: str) -> float:
 
 
 def _title_like(line: str, key: str) -> bool:
-    if len(line) < 5 or len(line) > 120 or _han_share(line.replace(" ", "")) < 0.3:
+    if len(line) < 5 or len(line) > 120 or _han_share(line.replace(" ", "")) < 0.2:
         return False
     if P.BREADCRUMB.search(key) or P.MENU.search(line) or is_meta_line(key) or P.LABEL_ANYWHERE.search(key):
         return False  # a headline never holds a label (作者：, 来源：)
@@ -192,7 +192,8 @@ def _title_score(layout: Layout, i: int, ref: int, html_title: str | None) -> fl
     """How much line i looks like this page's headline, seen from the header line ``ref``."""
     line, key = layout.lines[i], layout.keys[i]
     info = layout.infos[i]
-    if info.cls == BAD and not info.repeated or info.cls == GOOD and info.han > 40 or line[-1] == "。" \
+    latin_headline = info.cls == BAD and info.score == LATIN and info.han >= 5  # 苹果发布新iPhone 11：64GB售5499元
+    if info.cls == BAD and not (info.repeated or latin_headline) or info.cls == GOOD and info.han > 40 or line[-1] == "。" \
             or "\t" in line or line.startswith("—"):
         return None
     if not _title_like(line, key) or _TITLE_FURNITURE.search(key) or _CELLS.search(line):

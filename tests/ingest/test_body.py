@@ -367,3 +367,10 @@ def test_a_comments_date_under_the_comments_heading_never_dates_the_article(gaze
     assert draft.published_at.date().isoformat() == "2004-12-10"
     assert draft.title == "第四届中国经济学年会会议议程"
     assert draft.views == 10544 and draft.source is None
+
+
+def test_a_headline_mostly_in_latin_letters_and_digits_is_still_the_headline(gazetteer, vocabulary):
+    draft = run(page("新浪手机 | 新浪科技 | 新浪首页 | 新浪导航", "苹果发布新iPhone 11：64GB售5499元 256GB售6799元",
+                     "2019年09月11日01:53  新浪科技   我有话说(1307人参与) 收藏本文", "自动播放", "苹果发布新iPhone 11：配6种颜色",
+                     P1, P2, blank=False), gazetteer, vocabulary)
+    assert draft.title == "苹果发布新iPhone 11：64GB售5499元 256GB售6799元"
