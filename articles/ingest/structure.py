@@ -6,8 +6,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from . import patterns as P
-from .blocks import (BAD, GOOD, LATIN, SHORT, LineInfo, anchored_run, best_run, classify_lines, is_caption, is_subheading,
-                     strip_counter, strip_end_mark)
+from .blocks import (BAD, GOOD, LATIN, SHORT, LineInfo, anchored_run, best_run, classify_lines, is_caption,
+                     is_subheading, strip_counter, strip_end_mark)
 from .dates import DateHit, find_dates
 
 
@@ -45,7 +45,8 @@ _POSTED = re.compile(r"(?:发表于|发布于|发表在|张贴于|posted|Posted)
 _LABEL_SEP = re.compile(r"[:：|︱]")  # every metadata label is followed by one of these
 
 
-_OUTLET_AFTER = re.compile(r"\s*[\u4e00-\u9fff《》]{2,12}(?:报|网|通讯社|新闻社|电视台|广播电台|杂志|周刊|新闻|频道)(?:\s|$|[-—(（])")
+_OUTLET_AFTER = re.compile(r"\s*[\u4e00-\u9fff《》]{2,12}(?:报|网|通讯社|新闻社|电视台|广播电台|杂志|周刊|新闻|频道)"
+                           r"(?:\s|$|[-—(（])")
 
 
 def score_date_line(key: str, hit: DateHit) -> float:
@@ -95,7 +96,8 @@ def _split_date(keys: list[str], i: int) -> str | None:
     return text
 
 
-_COMMENTS_HEADING = re.compile(r"^(?:相关评论|网友评论|最新评论|热门评论|精彩评论|全部评论|读者评论|评论区|用户评论|网友留言|读者留言)"
+_COMMENTS_HEADING = re.compile(r"^(?:相关评论|网友评论|最新评论|热门评论|精彩评论|全部评论|读者评论|评论区|用户评论"
+                               r"|网友留言|读者留言)"
                                r"\s*[:：]?\s*(?:[(（\[]?\d*[)）\]]?)$")
 
 
@@ -193,8 +195,8 @@ def _title_score(layout: Layout, i: int, ref: int, html_title: str | None) -> fl
     line, key = layout.lines[i], layout.keys[i]
     info = layout.infos[i]
     latin_headline = info.cls == BAD and info.score == LATIN and info.han >= 5  # 苹果发布新iPhone 11：64GB售5499元
-    if info.cls == BAD and not (info.repeated or latin_headline) or info.cls == GOOD and info.han > 40 or line[-1] == "。" \
-            or "\t" in line or line.startswith("—"):
+    if (info.cls == BAD and not (info.repeated or latin_headline) or info.cls == GOOD and info.han > 40
+            or line[-1] == "。" or "\t" in line or line.startswith("—")):
         return None
     if not _title_like(line, key) or _TITLE_FURNITURE.search(key) or _CELLS.search(line):
         return None

@@ -70,8 +70,9 @@ def _beside_date(layout: Layout):
         start = hit.end + byline.start("source")
         yield layout.lines[date_line][start: start + len(byline.group("source"))], "byline_outlet"
     tokens = [t for t in beside.split() if t and not P.NOT_A_SOURCE.match(t)]
+    counter = P.VIEWS.search(layout.keys[date_line][hit.end:])  # 2004-12-10  阅读10544次: a count, no outlet
     if len(tokens) == 1 and not P.LABEL_ANYWHERE.search(tokens[0]) and len(tokens[0]) <= 20 \
-            and not re.search(r"发表|发布|张贴|回复", tokens[0]) and not P.VIEWS.search(layout.keys[date_line][hit.end:]):
+            and not re.search(r"发表|发布|张贴|回复", tokens[0]) and not counter:
         yield clean_source(tokens[0]), "beside_date"
     above = date_line - 1  # Yahoo's provider line: 法新社 / 2024年5月20日週一 下午2:05
     if above >= 0 and above != layout.title_line:
