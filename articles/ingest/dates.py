@@ -127,3 +127,26 @@ def _build(m: re.Match, name: str) -> DateHit | None:
     except ValueError:
         return None
     return DateHit(value, g.get("H") is not None, m.start(), m.end(), rule)
+
+
+# An issue printed with its month only: ——《北京之春》1996年6月号, Vol. 8 No. 2 (May 2018), 2019年3月刊.
+_ISSUE_MONTH = [
+    re.compile(r"《[^》]{2,20}》\s*(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月[号刊]"),
+    re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月[号刊](?!\d)"),
+    re.compile(rf"\bVol\.?\s*\d+.*?\(\s*{_MONTH_NAME}\s+(?P<y>(?:19|20)\d{{2}})\s*\)", re.IGNORECASE),
+]
+
+
+def find_issue_month(text: str) -> DateHit | None:
+    """The month of a journal or magazine issue the line names (no day: the 1st stands for it)."""
+    if not _YEAR.search(text):
+        return None
+    for pattern in _ISSUE_MONTH:
+        m = pattern.search(text)
+        if m:
+            g = m.groupdict()
+            year = int(g["y"])
+            month = _MONTHS[g["mon"][:3].lower()] if g.get("mon") else int(g["m"])
+            if MIN_YEAR <= year <= MAX_YEAR and 1 <= month <= 12:
+                return DateHit(datetime(year, month, 1), False, m.start(), m.end(), "issue_month")
+    return None

@@ -83,6 +83,8 @@ def _simplified_lines(lines: list[str]) -> list[str]:
     return keys if len(keys) == len(lines) else [to_simplified(line) for line in lines]
 
 
+# Dated by the month of the issue it was printed in: stored as the 1st, which the editor should know.
+ISSUE_MONTH_WARNING = "only the month of the issue is printed: dated the 1st"
 _BLANKS = " \t\u3000\u00a0\u200b"
 _ICON = re.compile("[\ue000-\uf8ff]")
 
@@ -159,6 +161,10 @@ def parse(data: bytes, filename: str, *, gazetteer: Gazetteer, vocabulary: Vocab
         published_at = hit.value.replace(tzinfo=ZoneInfo(tz))
         date_only = not hit.has_time
         rules["published_at"] = layout.date_rule
+    elif layout.issue_month:
+        published_at, date_only = layout.issue_month.value.replace(tzinfo=ZoneInfo(tz)), True
+        rules["published_at"] = "issue_month"
+        warnings.append(ISSUE_MONTH_WARNING)
     else:
         warnings.append("no date found")
         rules["published_at"] = "none"
@@ -243,6 +249,8 @@ def draft_to_record(draft: ArticleDraft | None, *, file: str, status: str, error
     when = None
     if draft.published_at:
         when = draft.published_at.date().isoformat() if draft.date_only else draft.published_at.isoformat()
+        if ISSUE_MONTH_WARNING in draft.warnings:
+            when = when[:7]  # the page gives a month only
     return {
         "file": file, "status": status, "error": error, "title": draft.title, "published_at": when,
         "source": draft.source, "authors": list(draft.authors), "editors": list(draft.editors),

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from . import patterns as P
 from .blocks import (BAD, GOOD, LATIN, SHORT, LineInfo, anchored_run, best_run, classify_lines, is_caption,
                      is_subheading, strip_counter, strip_end_mark)
-from .dates import DateHit, find_dates
+from .dates import DateHit, find_dates, find_issue_month
 
 
 @dataclass
@@ -25,6 +25,7 @@ class Layout:
     date_line: int | None = None
     date_hit: DateHit | None = None
     date_rule: str = ""
+    issue_month: DateHit | None = None  # the month of the issue, on a page with no day at all
     anchor: int | None = None
     title: str = ""
     title_rule: str = ""
@@ -146,6 +147,13 @@ def find_date_line(layout: Layout) -> None:
     if best and best[0] > 0:  # only dates of a list of links (each line a link and its date): none is ours
         layout.date_line, layout.date_hit = best[1], best[2]
         layout.date_rule = f"{best[2].rule}:score{best[0]:g}"
+        return
+    # No day anywhere: the month of the issue the article was printed in (——《北京之春》1998年3月号).
+    # It dates the article but is no header: it is often printed after the text.
+    for key in layout.keys:
+        if len(key) <= 80 and not _is_sentence(key) and (hit := find_issue_month(key)):
+            layout.issue_month = hit
+            return
 
 
 def is_meta_line(key: str) -> bool:

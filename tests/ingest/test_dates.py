@@ -57,3 +57,24 @@ def test_view_counter_is_not_a_time():
 
 def test_impossible_dates_are_ignored():
     assert find_dates("2023-13-45") == []
+
+
+def test_the_month_of_an_issue_dates_a_page_with_no_day():
+    from articles.ingest.dates import find_issue_month
+    assert find_issue_month("——《北京之春》1996年6月号").value.isoformat() == "1996-06-01T00:00:00"
+    assert find_issue_month("Vol. 8 No. 2 (May 2018)").value.isoformat() == "2018-05-01T00:00:00"
+    assert find_issue_month("2019年3月，我们去了北京") is None  # a month in a sentence dates an event, not an issue
+
+
+def test_a_page_dated_by_its_issue_says_so(gazetteer, vocabulary):
+    from articles.ingest import draft_to_record, parse
+    p1 = "当今中国最流行的是什么主义？答：犬儒主义。犬儒主义是一种对什么都不相信的态度，它在今天的中国随处可见。"
+    p2 = "人心不会熄灭，但它可能蒙上灰烬而不再燃烧。灰烬本来是燃烧的产物，但它反过来又抑制了燃烧，这就是犬儒。"
+    data = "\n\n".join(["犬儒病(上)", "胡平", p1, p2, "——《北京之春》1998年3月号"]).encode()
+    draft = parse(data, "p.txt", gazetteer=gazetteer, vocabulary=vocabulary)
+    assert draft.published_at.date().isoformat() == "1998-03-01" and draft.date_only
+    assert draft_to_record(draft, file="p.txt", status="new")["published_at"] == "1998-03"
+    assert any("month" in w for w in draft.warnings)
+    # A full date anywhere wins over the issue's month.
+    data = "\n\n".join(["犬儒病(上)", "2024-05-20 10:00 来源：北京之春", p1, p2, "——《北京之春》1998年3月号"]).encode()
+    assert parse(data, "p.txt", gazetteer=gazetteer, vocabulary=vocabulary).published_at.year == 2024
