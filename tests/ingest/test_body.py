@@ -299,6 +299,8 @@ def test_a_blog_page_keeps_its_first_post_only(gazetteer, vocabulary):
 def test_the_sites_promotion_after_the_last_sentence_is_not_the_text(gazetteer, vocabulary):
     promo = "喜欢这篇文章？去 App 商店搜 好奇心日报 ，每天看点不一样的。"
     assert classify(promo, promo, True).cls == BAD
+    signup = "欢迎加入本站邮件列表，您将得到最新更新邮件。请在表格中填入您的邮件地址："
+    assert classify(signup, signup, True).cls == BAD
     draft = run(page(*HEADER, P1, P2, promo, "分享至："), gazetteer, vocabulary)
     assert draft.body.endswith(P2)
 
