@@ -46,7 +46,7 @@ BODY_STOPS = [
     ("journal_issue", re.compile(r"^《[^》]{2,20}》\s*(?:19|20)\d{2}\s*年\s*第\s*\d+\s*期")),
     ("hashtags", re.compile(r"^#\S+(?:\s+#\S+)+")),
     # Floating rules are flat alternations of literals: the regex engine scans for their first characters.
-    ("repost_notice", re.compile(r"本文首发于|本文转载自|本文转自|禁止转载|谢绝转载|严禁转载|不得转载|请勿转载|如若转载|转载请注明"
+    ("repost_notice", re.compile(r"本文首发于|本文(?:最先|最早|首先|原)(?:用\S{1,4}文)?(?:发表|出版|刊登|刊载|发布)|本文转载自|本文转自|禁止转载|谢绝转载|严禁转载|不得转载|请勿转载|如若转载|转载请注明"
                                  r"|未经授权.{0,6}转载|本文链接|原文链接|原文地址|文章链接")),
     ("furniture", FURNITURE := re.compile(
         r"^(?:相关(?:阅读|新闻|文章|链接|热词|推荐|资讯|专题|报道|内容|视频|图集)|推荐阅读|延伸阅读|热点推荐|热门推荐|猜你喜欢|也许您会感兴趣"

@@ -376,3 +376,10 @@ def test_a_headline_mostly_in_latin_letters_and_digits_is_still_the_headline(gaz
                      "2019年09月11日01:53  新浪科技   我有话说(1307人参与) 收藏本文", "自动播放", "苹果发布新iPhone 11：配6种颜色",
                      P1, P2, blank=False), gazetteer, vocabulary)
     assert draft.title == "苹果发布新iPhone 11：64GB售5499元 256GB售6799元"
+
+
+def test_a_publication_note_and_the_authors_bio_after_it_end_the_article(gazetteer, vocabulary):
+    bio = "Joel Spolsky 是纽约市一家小软件公司，Fog Creek Software, 的创始人。他毕业于耶鲁大学，曾在美国微软公司任软件设计师及经理。"
+    draft = run(page(*HEADER, P1, P2, P3, "本文最先用英文出版，题为 Advice for Computer Science College Students", bio),
+                gazetteer, vocabulary)
+    assert draft.body.endswith(P3)
