@@ -26,6 +26,7 @@ class Layout:
     date_hit: DateHit | None = None
     date_rule: str = ""
     issue_month: DateHit | None = None  # the month of the issue, on a page with no day at all
+    dated_alike: set[int] = field(default_factory=set)  # date lines printed like another (posts, comments)
     anchor: int | None = None
     title: str = ""
     title_rule: str = ""
@@ -127,6 +128,7 @@ def find_date_line(layout: Layout) -> None:
     shape = {i: re.sub(r"\d", "0", layout.keys[i][: hit.start])[-12:].strip() or re.sub(r"\d", "0", layout.keys[i])
              for i, hit in found.items()}
     counts = Counter(shape.values())
+    layout.dated_alike = {i for i in found if counts[shape[i]] >= 2}
     first: dict[str, int] = {}
     for i in found:
         first.setdefault(shape[i], i)
@@ -521,11 +523,12 @@ def _cut_at_furniture(layout: Layout, a: int, b: int, total: float) -> tuple[int
 
 
 def _text_resumes(layout: Layout, j: int) -> bool:
-    """Paragraphs again right after the gap [j-3, j), with no named furniture and no date in the gap
-    (a date there heads the next post of a list or a comment, not the next part of this text)."""
+    """Paragraphs again right after the gap [j-3, j), with no named furniture in the gap and none of
+    the page's dated lines printed alike (those head the next post of a list or a comment; an event's
+    dates in a caption are no such line)."""
     infos = layout.infos
     for k in range(j - 3, j):
-        if infos[k].stop or infos[k].score <= -3 or find_dates(layout.keys[k]):
+        if infos[k].stop or infos[k].score <= -3 or k in layout.dated_alike:
             return False
     return any(x.cls == GOOD for x in infos[j:j + 2])
 

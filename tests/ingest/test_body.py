@@ -383,3 +383,9 @@ def test_a_publication_note_and_the_authors_bio_after_it_end_the_article(gazette
     draft = run(page(*HEADER, P1, P2, P3, "本文最先用英文出版，题为 Advice for Computer Science College Students", bio),
                 gazetteer, vocabulary)
     assert draft.body.endswith(P3)
+
+
+def test_an_events_dates_in_a_caption_do_not_end_the_article(gazetteer, vocabulary):
+    caption = ["Conventry, UK", "2017/9/28-10/31 10:00 - 22:00 Lee Tung Ave", "my-moon.org @ 利东街 (Lee Tung Ave)"]
+    draft = run(page(*HEADER, P1 + P2, *caption, P3 + P1, "相关阅读"), gazetteer, vocabulary)
+    assert draft.body.endswith(P3 + P1)
