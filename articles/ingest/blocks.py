@@ -24,7 +24,8 @@ LATIN = -1.5  # the score of a line mostly in Latin letters and digits (English,
 _SENTENCE_PUNCT = re.compile(r"[，。！？；、：“”‘’「」…]|[,!?;](?=\s*[\u4e00-\u9fff])")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _LINK_ITEM = re.compile(r"^(?:\d{1,2}[.、·]\s*|[·•\-*]\s*).{2,40}?[(（]\d+[)）]$"
-                        r"|\[\d{2,4}[-/]\d{1,2}[-/]\d{1,2}\]$|[(（]\d+[)）]$")
+                        r"|\[\d{2,4}[-/]\d{1,2}[-/]\d{1,2}\]$|[(（]\d+[)）]$"
+                        r"|\[\d+/\d+\]$")  # a thread's reply: 还是素质问题【柠檬沁心】08-11 17:20 124字 [137/0]
 _URL_ONLY = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
 _BRACKET_MENU = re.compile(r"^(?:\s*[\[【][^\]】]{1,12}[\]】]\s*){2,}$")
 _SEPARATED = re.compile(r"\s[|｜·•]\s|\s-\s|\t")
@@ -142,7 +143,7 @@ def classify(line: str, key: str, alone: bool, spaced: bool = True, *, han: int 
     if han >= 30 and punct >= 3 and punct >= 0.08 * han and "\t" not in line:  # plain prose: skip the menu tests
         return LineInfo(GOOD, _text_score(han, punct, alone), han, None)
     if (P.BODY_NOISE.match(key) or _URL_ONLY.match(line) or _BRACKET_MENU.match(line)
-            or han < 30 and _DIGIT.search(key) and P.VIEWS.search(key)):
+            or han < 30 and _DIGIT.search(key) and (P.VIEWS.search(key) or P.VIEWS_ORDINAL.search(key))):
         return LineInfo(BAD, -2.0, han, None)
     if line.count("\t") >= 2:  # table cells: a row of links unless a cell holds a sentence
         parts = [c.strip() for c in line.split("\t") if c.strip()]

@@ -389,3 +389,13 @@ def test_an_events_dates_in_a_caption_do_not_end_the_article(gazetteer, vocabula
     caption = ["Conventry, UK", "2017/9/28-10/31 10:00 - 22:00 Lee Tung Ave", "my-moon.org @ 利东街 (Lee Tung Ave)"]
     draft = run(page(*HEADER, P1 + P2, *caption, P3 + P1, "相关阅读"), gazetteer, vocabulary)
     assert draft.body.endswith(P3 + P1)
+
+
+def test_a_posts_view_rank_and_its_reply_thread_are_not_the_post(gazetteer, vocabulary):
+    thread = ["旅行中，谁忽悠了你？【新闻频道版主】08-11 16:06 298字 [4321/87]", "一把辛酸泪啊。【皮皮说话】08-11 17:15 80字 [176/0]",
+              "还是素质问题【柠檬沁心】08-11 17:20 124字 [137/0]", "偶哭诉一个【黑眼圈猫猫】08-11 17:45 315字 [155/0]"]
+    for line in thread:
+        assert classify(line, line, False).cls == BAD, line
+    draft = run(page("主题： 你知道导游为什么那么热衷于让你去各种各样的商场购物吗？", "作者：芊草凡凡   时间：2005-08-22 19:13:18",
+                     P1 + P2, "您是本文第 154 个阅览者", "| 回复线索：", *thread, P3, blank=False), gazetteer, vocabulary)
+    assert draft.body == P1 + P2 and draft.views == 154
