@@ -1,13 +1,21 @@
 #!/usr/bin/env python
 """Import benchmark: N page texts made from the demo pages, into SQLite and PostgreSQL.
 
-    .venv/bin/python bench/import.py [--count 10000] [--only sqlite|postgres]
+    .venv/bin/python bench/import.py [--count 10000] [--only sqlite|postgres] [--runs 3]
+    .venv/bin/python bench/import.py --profile --count 2000 [--only postgres]
 
 Prints articles/s, resident memory (parent + parser workers) at 25/50/75/100 % of the
 batch, and the time to re-import the same folder (sha256 lookups, no parsing).
+
+--profile imports in this process instead and says where the time goes: the writer's
+CPU, its time waiting on the database per kind of statement, the database server's
+own CPU for this connection, the parser processes' CPU, and cProfile's top functions.
 """
 import argparse
+import cProfile
+import io
 import os
+import pstats
 import random
 import re
 import subprocess
@@ -87,23 +95,108 @@ def bench(name: str, url: str, folder: Path, count: int) -> None:
           f"RSS at 25/50/75/100%: {' / '.join(f'{r / 1024:.0f}' for r in rss)} MiB")
 
 
+def _statement_kind(sql: str) -> str:
+    """INSERT articles_article, SELECT articles_article, ... (the verb and the first table)."""
+    verb = sql.lstrip().split(None, 1)[0].upper() if sql.strip() else "?"
+    table = re.search(r'(?:FROM|INTO|UPDATE|COPY)\s+"?(\w+)"?', sql, re.I)
+    return f"{verb} {table.group(1) if table else ''}".strip()
+
+
+def _backend_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of a local PostgreSQL backend process."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def profile(name: str, url: str, folder: Path, count: int) -> None:
+    """One import in this process, with the writer's time taken apart."""
+    os.environ.update(DATABASE_URL=url, DJANGO_SETTINGS_MODULE="config.settings.dev", DEBUG="False")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from articles.services.imports import ingest_paths
+
+    call_command("migrate", verbosity=0)
+    waits: dict[str, list[float]] = {}
+
+    def timed(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            entry = waits.setdefault(_statement_kind(sql), [0, 0.0])
+            entry[0] += 1
+            entry[1] += time.perf_counter() - started
+
+    connection.ensure_connection()
+    backend = connection.connection.info.backend_pid if connection.vendor == "postgresql" else None
+    server0 = _backend_cpu(backend) if backend else 0.0
+    cpu0, children0, wall0 = time.process_time(), os.times(), time.perf_counter()
+    profiler = cProfile.Profile()
+    with connection.execute_wrapper(timed):
+        profiler.enable()
+        summary = ingest_paths(paths=[folder])
+        profiler.disable()
+    wall = time.perf_counter() - wall0
+    writer_cpu = time.process_time() - cpu0
+    children = os.times()
+    parsers_cpu = children.children_user + children.children_system - children0.children_user - children0.children_system
+    server = _backend_cpu(backend) - server0 if backend else 0.0
+    waited = sum(t for _, t in waits.values())
+    print(f"{name}: {count} pages in {wall:.1f} s ({count / wall:.0f} articles/s): {dict(summary.counts)}")
+    print(f"  writer CPU {writer_cpu:.1f} s ({writer_cpu / count * 1000:.2f} ms/article); "
+          f"waiting on the database {waited:.1f} s ({waited / wall:.0%} of the writer's wall time)")
+    if backend:
+        print(f"  PostgreSQL backend CPU {server:.1f} s ({server / count * 1000:.2f} ms/article)")
+    print(f"  parser processes CPU {parsers_cpu:.1f} s ({parsers_cpu / count * 1000:.2f} ms/article)")
+    print("  statements (count, seconds):")
+    for kind, (n, seconds) in sorted(waits.items(), key=lambda kv: -kv[1][1])[:15]:
+        print(f"    {seconds:7.2f} s {n:6d}  {kind}")
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(25)
+    print(out.getvalue())
+    saved = Path(tempfile.gettempdir()) / "gaoku-import.prof"
+    profiler.dump_stats(saved)
+    print(f"the whole profile: {saved} (python -m pstats)")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--only", choices=["sqlite", "postgres"])
+    parser.add_argument("--runs", type=int, default=1, help="import into a fresh database this many times")
+    parser.add_argument("--profile", action="store_true", help="one import in this process, its time taken apart")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "pages"
         folder.mkdir()
         make_pages(folder, args.count)
         print(f"{args.count} pages generated in {folder} ({os.cpu_count()} cores)")
-        if args.only in (None, "sqlite"):
-            bench("SQLite", f"sqlite:///{tmp}/bench.sqlite3", folder, args.count)
-        if args.only in (None, "postgres"):
-            db = PG_URL.rsplit("/", 1)[1]
-            subprocess.run(["psql", PG_URL.rsplit("/", 1)[0] + "/postgres", "-q", "-c", f"DROP DATABASE IF EXISTS {db}",
-                            "-c", f"CREATE DATABASE {db} ENCODING 'UTF8' TEMPLATE template0"], check=True)
-            bench("PostgreSQL", PG_URL, folder, args.count)
+        if args.profile:  # one database: Django is set up once in this process
+            if args.only == "sqlite":
+                profile("SQLite", f"sqlite:///{tmp}/bench.sqlite3", folder, args.count)
+            else:
+                fresh_postgres()
+                profile("PostgreSQL", PG_URL, folder, args.count)
+            return
+        for run in range(args.runs):
+            print(f"run {run + 1}/{args.runs}, load average {os.getloadavg()[0]:.1f}")
+            if args.only in (None, "sqlite"):
+                Path(tmp, "bench.sqlite3").unlink(missing_ok=True)
+                bench("SQLite", f"sqlite:///{tmp}/bench.sqlite3", folder, args.count)
+            if args.only in (None, "postgres"):
+                fresh_postgres()
+                bench("PostgreSQL", PG_URL, folder, args.count)
+
+
+def fresh_postgres() -> None:
+    db = PG_URL.rsplit("/", 1)[1]
+    subprocess.run(["psql", PG_URL.rsplit("/", 1)[0] + "/postgres", "-q", "-c", f"DROP DATABASE IF EXISTS {db}",
+                    "-c", f"CREATE DATABASE {db} ENCODING 'UTF8' TEMPLATE template0"], check=True)
 
 
 if __name__ == "__main__":

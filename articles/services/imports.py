@@ -41,7 +41,9 @@ from .articles import (
     articles_upsert_from_drafts,
     find_near_duplicate,
     region_id_map,
+    region_name_map,
 )
+from . import rows
 from .inputs import InputRef, Limits, ReadRefused, gather, read
 from .parsers import Parsers, parse_guarded, unexpected
 from .workflow import ensure_can_set_status
@@ -349,6 +351,7 @@ class _Writer:
         self.dry_run = dry_run
         self.sources = SourceResolver(selectors_import.source_index())
         self.region_ids = region_id_map()
+        self.region_names = region_name_map()
 
     def write(self, drafts: list[ArticleDraft], others: list[FileOutcome]) -> list[FileOutcome]:
         """Write a chunk in one transaction; if anything in it fails, write its files one by one."""
@@ -395,7 +398,7 @@ class _Writer:
         return FileOutcome(name, "error", reason, draft=draft)
 
     def _record(self, outcomes: list[FileOutcome]) -> None:
-        ImportRecord.objects.bulk_create([
+        rows.insert(ImportRecord, [
             ImportRecord(batch=self.batch, file_name=o.file[:1000], sha256=o.sha256, status=o.status,
                          error=(o.error or "")[:2000], article_id=o.article_id) for o in outcomes
         ])
@@ -420,7 +423,8 @@ class _Writer:
         indexed: set[int] = set()
         results = articles_upsert_from_drafts(
             drafts=drafts, status=self.status, sources=self.sources, region_ids=self.region_ids,
-            source_override=self.source_override, user=self.user, batch=self.batch, indexed=indexed)
+            source_override=self.source_override, user=self.user, batch=self.batch, indexed=indexed,
+            region_names=self.region_names)
         written = [r.article.pk for r in results
                    if r.status in ("new", "updated", "duplicate") and r.article.pk not in indexed]
         if written:
@@ -433,7 +437,8 @@ class _Writer:
         indexed: set[int] = set()
         result = article_upsert_from_draft(
             draft=draft, status=self.status, sources=self.sources, region_ids=self.region_ids,
-            source_override=self.source_override, user=self.user, batch=self.batch, indexed=indexed)
+            source_override=self.source_override, user=self.user, batch=self.batch, indexed=indexed,
+            region_names=self.region_names)
         if result.status in ("new", "updated", "duplicate") and result.article.pk not in indexed:
             rebuild_index(queryset=Article.objects.filter(pk=result.article.pk))
         return FileOutcome(draft.filename, result.status, draft=draft, article_id=result.article.pk,
