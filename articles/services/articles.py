@@ -164,16 +164,16 @@ def set_relations(article: Article, region_codes, tags, region_ids: dict[str, in
 
 def article_upsert_from_draft(*, draft: ArticleDraft, status: str = Status.DRAFT, sources: SourceResolver,
                               region_ids: dict[str, int], source_override: str | None = None, user=None,
-                              batch=None, indexed: set | None = None,
+                              batch=None, chunk=None, indexed: set | None = None,
                               region_names: dict[str, tuple[str, str]] | None = None) -> UpsertResult:
     """Write one draft (caller owns the transaction): the bulk path with a chunk of one."""
     return articles_upsert_from_drafts(drafts=[draft], status=status, sources=sources, region_ids=region_ids,
-                                       source_override=source_override, user=user, batch=batch, indexed=indexed,
-                                       region_names=region_names)[0]
+                                       source_override=source_override, user=user, batch=batch, chunk=chunk,
+                                       indexed=indexed, region_names=region_names)[0]
 
 
 def _upsert_known(*, draft: ArticleDraft, sources: SourceResolver, region_ids: dict[str, int],
-                  source_override: str | None, batch, user=None) -> UpsertResult | None:
+                  source_override: str | None, batch, chunk=None, user=None) -> UpsertResult | None:
     """A page the database knows: the same bytes (unchanged) or the same URL (updated); None otherwise."""
     existing = Article.objects.filter(raw_sha256=draft.sha256).only("id").first()
     if existing:
@@ -192,7 +192,7 @@ def _upsert_known(*, draft: ArticleDraft, sources: SourceResolver, region_ids: d
             same_url.save()
             set_relations(same_url, regions, tags, region_ids)
             result = UpsertResult("updated", same_url)
-    ImportRecord.objects.create(batch=batch, file_name=draft.filename[:1000], sha256=draft.sha256,
+    ImportRecord.objects.create(batch=batch, chunk=chunk, file_name=draft.filename[:1000], sha256=draft.sha256,
                                 status=result.status, article=result.article, error=result.note)
     return result
 
@@ -352,7 +352,7 @@ def _write_new(fresh: list[tuple[int, ArticleDraft, Article]], *, region_ids: di
 
 def articles_upsert_from_drafts(*, drafts: list[ArticleDraft], status: str, sources: SourceResolver,
                                 region_ids: dict[str, int], source_override: str | None = None, user=None,
-                                batch=None, indexed: set | None = None,
+                                batch=None, chunk=None, indexed: set | None = None,
                                 region_names: dict[str, tuple[str, str]] | None = None) -> list[UpsertResult]:
     """The one write path from drafts to articles: a handful of queries per chunk, not dozens per article.
 
@@ -401,7 +401,7 @@ def articles_upsert_from_drafts(*, drafts: list[ArticleDraft], status: str, sour
     for i, draft, article in fresh:
         status_name = "duplicate" if article.duplicate_of_id else "new"
         results[i] = UpsertResult(status_name, article, article.duplicate_of)
-        records.append(ImportRecord(batch=batch, file_name=draft.filename[:1000], sha256=draft.sha256,
+        records.append(ImportRecord(batch=batch, chunk=chunk, file_name=draft.filename[:1000], sha256=draft.sha256,
                                     status=status_name, article=article))
     rows.insert(ImportRecord, records)
     if fresh and any(d.index_tokens is not None for _, d, _ in fresh):
@@ -411,7 +411,8 @@ def articles_upsert_from_drafts(*, drafts: list[ArticleDraft], status: str, sour
     for i, draft in enumerate(drafts):
         if results[i] is None:
             results[i] = _upsert_known(draft=draft, sources=sources, region_ids=region_ids,
-                                       source_override=source_override, batch=batch, user=user) or article_upsert_from_draft(
+                                       source_override=source_override, batch=batch, chunk=chunk, user=user
+                                       ) or article_upsert_from_draft(  # its URL's article is gone since: a new one
                 draft=draft, status=status, sources=sources, region_ids=region_ids, source_override=source_override,
-                user=user, batch=batch, indexed=indexed, region_names=region_names)  # its URL's article is gone since: a new one
+                user=user, batch=batch, chunk=chunk, indexed=indexed, region_names=region_names)
     return results  # type: ignore[return-value]
