@@ -3,6 +3,7 @@
 
     .venv/bin/python bench/import.py [--count 10000] [--only sqlite|postgres] [--runs 3]
     .venv/bin/python bench/import.py --profile --count 2000 [--only postgres]
+    .venv/bin/python bench/import.py --queue 2 --only postgres   # import_texts --queue, 2 db_worker processes
 
 Prints articles/s, resident memory (parent + parser workers) at 25/50/75/100 % of the
 batch, and the time to re-import the same folder (sha256 lookups, no parsing).
@@ -95,6 +96,29 @@ def bench(name: str, url: str, folder: Path, count: int) -> None:
           f"RSS at 25/50/75/100%: {' / '.join(f'{r / 1024:.0f}' for r in rss)} MiB")
 
 
+def bench_queue(name: str, url: str, folder: Path, count: int, workers: int) -> None:
+    """`import_texts --queue --wait` with `workers` db_worker processes (one core each) taking the chunks."""
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.dev", "DEBUG": "False",
+           "TASKS_BACKEND": "django_tasks_db.DatabaseBackend"}
+    subprocess.run([PY, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    procs = [subprocess.Popen([PY, "manage.py", "db_worker", "--queue-name", "*", "--interval", "0.2"],
+                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+             for _ in range(workers)]
+    try:
+        time.sleep(3)  # the workers start
+        started = time.monotonic()
+        subprocess.run([PY, "manage.py", "import_texts", "--queue", "--wait", "--chunk-files", "250", str(folder)],
+                       cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+        seconds = time.monotonic() - started
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            p.wait()
+    print(f"{name:10s} {count} pages, queued, {workers} db_worker(s): {seconds:6.1f} s  "
+          f"{count / seconds:6.0f} articles/s")
+
+
 def _statement_kind(sql: str) -> str:
     """INSERT articles_article, SELECT articles_article, ... (the verb and the first table)."""
     verb = sql.lstrip().split(None, 1)[0].upper() if sql.strip() else "?"
@@ -108,7 +132,7 @@ def _backend_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def profile(name: str, url: str, folder: Path, count: int) -> None:
+def profile(name: str, url: str, folder: Path, count: int, parsers: int | None = None) -> None:
     """One import in this process, with the writer's time taken apart."""
     os.environ.update(DATABASE_URL=url, DJANGO_SETTINGS_MODULE="config.settings.dev", DEBUG="False")
     sys.path.insert(0, str(ROOT))
@@ -132,6 +156,21 @@ def profile(name: str, url: str, folder: Path, count: int) -> None:
             entry[0] += 1
             entry[1] += time.perf_counter() - started
 
+    from articles.services import rows
+
+    copy_rows = rows.insert
+
+    def timed_copy(model, objs):  # COPY does not pass through execute wrappers
+        started = time.perf_counter()
+        try:
+            return copy_rows(model, objs)
+        finally:
+            entry = waits.setdefault(f"COPY {model._meta.db_table}", [0, 0.0])
+            entry[0] += 1
+            entry[1] += time.perf_counter() - started
+
+    if rows.copies():  # elsewhere rows.insert is bulk_create, timed by the wrapper
+        rows.insert = timed_copy
     connection.ensure_connection()
     backend = connection.connection.info.backend_pid if connection.vendor == "postgresql" else None
     server0 = _backend_cpu(backend) if backend else 0.0
@@ -139,7 +178,7 @@ def profile(name: str, url: str, folder: Path, count: int) -> None:
     profiler = cProfile.Profile()
     with connection.execute_wrapper(timed):
         profiler.enable()
-        summary = ingest_paths(paths=[folder])
+        summary = ingest_paths(paths=[folder], workers=parsers)
         profiler.disable()
     wall = time.perf_counter() - wall0
     writer_cpu = time.process_time() - cpu0
@@ -170,6 +209,9 @@ def main():
     parser.add_argument("--only", choices=["sqlite", "postgres"])
     parser.add_argument("--runs", type=int, default=1, help="import into a fresh database this many times")
     parser.add_argument("--profile", action="store_true", help="one import in this process, its time taken apart")
+    parser.add_argument("--parsers", type=int, help="with --profile: parser processes (1: parse in the writer, "
+                        "as a db_worker does)")
+    parser.add_argument("--queue", type=int, metavar="WORKERS", help="import_texts --queue with this many db_workers")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "pages"
@@ -178,19 +220,20 @@ def main():
         print(f"{args.count} pages generated in {folder} ({os.cpu_count()} cores)")
         if args.profile:  # one database: Django is set up once in this process
             if args.only == "sqlite":
-                profile("SQLite", f"sqlite:///{tmp}/bench.sqlite3", folder, args.count)
+                profile("SQLite", f"sqlite:///{tmp}/bench.sqlite3", folder, args.count, args.parsers)
             else:
                 fresh_postgres()
-                profile("PostgreSQL", PG_URL, folder, args.count)
+                profile("PostgreSQL", PG_URL, folder, args.count, args.parsers)
             return
         for run in range(args.runs):
             print(f"run {run + 1}/{args.runs}, load average {os.getloadavg()[0]:.1f}")
+            run_one = (lambda *a: bench_queue(*a, args.queue)) if args.queue else bench
             if args.only in (None, "sqlite"):
                 Path(tmp, "bench.sqlite3").unlink(missing_ok=True)
-                bench("SQLite", f"sqlite:///{tmp}/bench.sqlite3", folder, args.count)
+                run_one("SQLite", f"sqlite:///{tmp}/bench.sqlite3", folder, args.count)
             if args.only in (None, "postgres"):
                 fresh_postgres()
-                bench("PostgreSQL", PG_URL, folder, args.count)
+                run_one("PostgreSQL", PG_URL, folder, args.count)
 
 
 def fresh_postgres() -> None:

@@ -168,3 +168,16 @@ def test_a_worker_whose_chunk_was_taken_over_writes_nothing_more(folder, setting
     assert not ImportRecord.objects.exists()
     assert chunks_service._run(theirs, workers=1) is not None
     _check(batch)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_command_queues_a_batch_and_waits_for_it(folder):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("import_texts", "--queue", "--wait", "--chunk-files", "16", str(folder), stdout=out)
+    assert "40 files in 3 chunk(s) queued" in out.getvalue()
+    assert "Imported 40 files" in out.getvalue() and "unchanged 5" in out.getvalue()
+    _check(ImportBatch.objects.get())
