@@ -156,9 +156,11 @@ def profile(name: str, url: str, folder: Path, count: int, parsers: int | None =
             entry[0] += 1
             entry[1] += time.perf_counter() - started
 
-    from articles.services import rows
-
-    copy_rows = rows.insert
+    try:
+        from articles.services import rows
+    except ImportError:  # a tree from before COPY (to compare with)
+        rows = None
+    copy_rows = rows.insert if rows else None
 
     def timed_copy(model, objs):  # COPY does not pass through execute wrappers
         started = time.perf_counter()
@@ -169,7 +171,7 @@ def profile(name: str, url: str, folder: Path, count: int, parsers: int | None =
             entry[0] += 1
             entry[1] += time.perf_counter() - started
 
-    if rows.copies():  # elsewhere rows.insert is bulk_create, timed by the wrapper
+    if rows and rows.copies():  # elsewhere rows.insert is bulk_create, timed by the wrapper
         rows.insert = timed_copy
     connection.ensure_connection()
     backend = connection.connection.info.backend_pid if connection.vendor == "postgresql" else None
