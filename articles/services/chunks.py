@@ -18,6 +18,7 @@ of its whole ledger.
 from __future__ import annotations
 
 import os
+import signal
 import socket
 from collections import Counter
 from pathlib import Path
@@ -31,6 +32,7 @@ from articles.models import ImportBatch, ImportChunk, Status
 from .batches import process_gone
 from .imports import (
     ChunkLost,
+    ImportInterrupted,
     ImportSummary,
     _interruptible,
     _not_yet_recorded,
@@ -133,10 +135,14 @@ def _run(chunk: ImportChunk, *, workers: int) -> dict | None:
                         summary=summary, on_file=None)
     except ChunkLost:
         return None
-    except BaseException:
+    except BaseException as exc:
         # Stopped (SIGTERM, Ctrl-C) or failed: give the chunk back for the next worker to finish.
         ImportChunk.objects.filter(pk=chunk.pk, claim=chunk.claim).update(state=ImportChunk.State.PENDING,
                                                                            heartbeat_at=None)
+        if isinstance(exc, ImportInterrupted) and str(exc) == signal.SIGTERM.name:
+            # The import had the signal while it ran; hand it to db_worker's own handler, restored by now,
+            # so that the worker stops after this task instead of taking the next one.
+            signal.raise_signal(signal.SIGTERM)
         raise
     finished = ImportChunk.objects.filter(pk=chunk.pk, claim=chunk.claim).update(
         state=ImportChunk.State.DONE, counts=dict(summary.counts), processed=summary.total,

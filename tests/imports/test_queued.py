@@ -82,32 +82,70 @@ def test_two_db_workers_finish_one_batch_together(folder, settings):
         pytest.skip("SQLite's test database lives in this process's memory, where no worker process can reach "
                     "it; the in-process tests below cover chunks, claims and takeovers on SQLite")
     settings.TASKS = DB_TASKS
-    url = "postgres://{USER}@{HOST}:{PORT}/{NAME}".format(**connection.settings_dict)
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.dev", "DEBUG": "False",
-           "TASKS_BACKEND": "django_tasks_db.DatabaseBackend"}
-    workers = [_start_worker(env), _start_worker(env)]
+    workers = [_start_worker(_worker_env()), _start_worker(_worker_env())]
     try:
         batch = import_batch_enqueue(paths=[folder], chunk_files=4)
         # Every chunk's task twice: the second finds its chunk taken or done and changes nothing.
         for pk in batch.chunks.values_list("pk", flat=True):
             import_chunk.enqueue(pk)
-        deadline = time.monotonic() + 300
-        while ImportBatch.objects.get(pk=batch.pk).state == ImportBatch.State.RUNNING:
-            assert time.monotonic() < deadline, "the workers did not finish the batch"
-            assert all(w.poll() is None for w in workers), "a worker died"
-            time.sleep(0.5)
+        _wait_until(lambda: ImportBatch.objects.get(pk=batch.pk).state != ImportBatch.State.RUNNING
+                    or any(w.poll() is not None for w in workers))
+        assert all(w.poll() is None for w in workers), "a worker died"
         _check(batch)
         takers = set(batch.chunks.values_list("pid", flat=True))
         assert takers == {w.pid for w in workers}  # both took part
         assert set(batch.chunks.values_list("claim", flat=True)) == {1}  # no chunk was taken twice
     finally:
-        for w in workers:
+        _stop(workers)
+
+
+def _worker_env() -> dict:
+    url = "postgres://{USER}@{HOST}:{PORT}/{NAME}".format(**connection.settings_dict)
+    return {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.dev", "DEBUG": "False",
+            "TASKS_BACKEND": "django_tasks_db.DatabaseBackend"}
+
+
+def _stop(workers) -> None:
+    for w in workers:
+        if w.poll() is None:
             w.send_signal(signal.SIGTERM)
-        for w in workers:
-            try:
-                w.wait(30)
-            except subprocess.TimeoutExpired:
-                w.kill()
+    for w in workers:
+        try:
+            w.wait(30)
+        except subprocess.TimeoutExpired:
+            w.kill()
+
+
+def _wait_until(condition, seconds=300, what="the batch"):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"{what}: timed out"
+        time.sleep(0.2)
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_killed_db_workers_chunk_is_taken_again_by_another(folder, settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's test database lives in this process's memory, where no worker process can reach it")
+    settings.TASKS = DB_TASKS
+    first = _start_worker(_worker_env())
+    try:
+        batch = import_batch_enqueue(paths=[folder], chunk_files=10)
+        _wait_until(lambda: batch.chunks.filter(state=ImportChunk.State.RUNNING).exists(), what="the first chunk")
+        first.kill()  # kill -9: no chance to give the chunk back
+        first.wait()
+        assert batch.chunks.filter(state=ImportChunk.State.DONE).count() < 4
+        second = _start_worker(_worker_env())
+        try:
+            _wait_until(lambda: ImportBatch.objects.get(pk=batch.pk).state != ImportBatch.State.RUNNING)
+        finally:
+            _stop([second])
+        _check(batch)
+        taken_again = batch.chunks.get(claim=2)  # the killed worker's chunk, finished by the second
+        assert taken_again.pid == second.pid
+    finally:
+        _stop([first])
 
 
 @pytest.mark.django_db(transaction=True)
