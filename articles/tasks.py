@@ -3,6 +3,7 @@ from django_tasks import task
 
 from articles.models import ImportBatch
 from articles.services.batches import import_batch_run
+from articles.services.chunks import import_chunk_run
 
 
 @task()
@@ -20,3 +21,14 @@ def import_batch(batch_id: int) -> dict:
                                    ).update(state=ImportBatch.State.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000])
         raise
     return dict(summary.counts)
+
+
+@task()
+def import_chunk(chunk_id: int) -> dict:
+    """Import one chunk of a queued batch (any number of db_worker processes share a batch's chunks).
+
+    A chunk another worker holds, or that is done, is skipped; a worker that finishes its chunk takes
+    over any chunk of the batch whose worker died. Pages are parsed in the worker's own process: run
+    one db_worker per core. Returns the counts of the chunks it imported.
+    """
+    return import_chunk_run(chunk_id=chunk_id, workers=1)

@@ -1,5 +1,5 @@
 from .articles import Article, ArticleQuerySet, Language, Status, TaggedArticle
-from .imports import ImportBatch, ImportRecord
+from .imports import ImportBatch, ImportChunk, ImportRecord
 from .regions import Region, RegionAlias
 from .search import SearchDocument
 from .sources import Source
@@ -11,6 +11,7 @@ __all__ = [
     "Article",
     "ArticleQuerySet",
     "ImportBatch",
+    "ImportChunk",
     "ImportRecord",
     "Language",
     "PreviewRow",

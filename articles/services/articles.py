@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.text import slugify
 
 from articles.ingest import ArticleDraft
@@ -15,6 +16,7 @@ from articles.ingest.dedup import NearDuplicates, bands
 from articles.ingest.script import normalize_key, to_simplified
 from articles.models import Article, ImportRecord, Region, Source, Status, StatusChange
 
+from . import rows
 from .workflow import can_edit, ensure_can_edit
 
 logger = logging.getLogger(__name__)
@@ -162,14 +164,16 @@ def set_relations(article: Article, region_codes, tags, region_ids: dict[str, in
 
 def article_upsert_from_draft(*, draft: ArticleDraft, status: str = Status.DRAFT, sources: SourceResolver,
                               region_ids: dict[str, int], source_override: str | None = None, user=None,
-                              batch=None, indexed: set | None = None) -> UpsertResult:
+                              batch=None, chunk=None, indexed: set | None = None,
+                              region_names: dict[str, tuple[str, str]] | None = None) -> UpsertResult:
     """Write one draft (caller owns the transaction): the bulk path with a chunk of one."""
     return articles_upsert_from_drafts(drafts=[draft], status=status, sources=sources, region_ids=region_ids,
-                                       source_override=source_override, user=user, batch=batch, indexed=indexed)[0]
+                                       source_override=source_override, user=user, batch=batch, chunk=chunk,
+                                       indexed=indexed, region_names=region_names)[0]
 
 
 def _upsert_known(*, draft: ArticleDraft, sources: SourceResolver, region_ids: dict[str, int],
-                  source_override: str | None, batch, user=None) -> UpsertResult | None:
+                  source_override: str | None, batch, chunk=None, user=None) -> UpsertResult | None:
     """A page the database knows: the same bytes (unchanged) or the same URL (updated); None otherwise."""
     existing = Article.objects.filter(raw_sha256=draft.sha256).only("id").first()
     if existing:
@@ -188,7 +192,7 @@ def _upsert_known(*, draft: ArticleDraft, sources: SourceResolver, region_ids: d
             same_url.save()
             set_relations(same_url, regions, tags, region_ids)
             result = UpsertResult("updated", same_url)
-    ImportRecord.objects.create(batch=batch, file_name=draft.filename[:1000], sha256=draft.sha256,
+    ImportRecord.objects.create(batch=batch, chunk=chunk, file_name=draft.filename[:1000], sha256=draft.sha256,
                                 status=result.status, article=result.article, error=result.note)
     return result
 
@@ -284,7 +288,7 @@ def tag_ids_for(names: set[str]) -> dict[str, int]:
     return found
 
 
-def _search_documents(fresh, region_names: dict[str, tuple[str, str]]) -> list[int]:
+def _search_documents(fresh, region_names: dict[str, tuple[str, ...]]) -> list[int]:
     """Documents from the tokens the parser workers made; only the meta tokens are segmented here."""
     from articles.models import SearchDocument
     from articles.search.documents import document_from
@@ -293,32 +297,85 @@ def _search_documents(fresh, region_names: dict[str, tuple[str, str]]) -> list[i
                           region_names=[n for c in draft.region_codes for n in region_names.get(c, ())])
             for _, draft, article in fresh
             if draft.index_tokens is not None]  # parsed without index tokens: indexed by the caller afterwards
-    SearchDocument.objects.bulk_create(docs)
+    rows.insert(SearchDocument, docs)
     return [d.article_id for d in docs]
+
+
+def region_name_map() -> dict[str, tuple[str, str]]:
+    """Region names by code, as search documents hold them."""
+    return {code: (name, short) for code, name, short in Region.objects.values_list("code", "name", "short_name")}
+
+
+def lock_pages(drafts: list[ArticleDraft]) -> None:
+    """Hold the drafts' bytes, URLs and fingerprint bands until the transaction ends (see rows.lock_keys)."""
+    keys = [f"sha:{d.sha256}" for d in drafts] + [f"url:{d.url}" for d in drafts if d.url]
+    keys += [f"band{i}:{b}" for d in drafts for i, b in enumerate(d.fingerprint_bands) if b is not None]
+    rows.lock_keys(keys)
+
+
+def _history_rows(articles: list[Article], ids, *, user, reason: str) -> list:
+    """The import's history rows, straight from the written articles (as bulk_history_create makes them)."""
+    History = Article.history.model
+    now = timezone.now()
+    fields = [f.attname for f in History.tracked_fields]
+    user_id = getattr(user, "pk", None)
+    return [History(history_id=next(ids), history_date=now, history_user_id=user_id, history_change_reason=reason,
+                    history_type="+", **{f: getattr(a, f) for f in fields}) for a in articles]
+
+
+def _write_new(fresh: list[tuple[int, ArticleDraft, Article]], *, region_ids: dict[str, int], user) -> None:
+    """Insert new articles with their region links and history rows (history after the regions, so
+    the history row holds the regions the article was imported with, not an empty set)."""
+    Through, History = Article.regions.through, Article.history.model
+    HistoryRegions = History.regions.model
+    objs = [a for _, _, a in fresh]
+    pairs = [(a, region_ids[c]) for _, d, a in fresh for c in dict.fromkeys(d.region_codes) if c in region_ids]
+    ids = rows.new_ids({Article: len(objs), Through: len(pairs), History: len(objs)})
+    for a in objs:
+        a.pk = next(ids[Article])
+    later = [a for a in objs if getattr(a, "_chunk_original", None) is not None]  # reposts of earlier pages here
+    numbered = bool(objs) and objs[0].pk is not None
+    for a in later if numbered else ():
+        a.duplicate_of = a._chunk_original
+    rows.insert(Article, objs)
+    if later and not numbered:  # the originals got their ids with the insert
+        for a in later:
+            a.duplicate_of = a._chunk_original
+        Article.objects.bulk_update(later, ["duplicate_of"])
+    links = rows.insert(Through, [Through(pk=next(ids[Through]), article_id=a.pk, region_id=r) for a, r in pairs])
+    history = rows.insert(History, _history_rows(objs, ids[History], user=user, reason="导入"))
+    history_of = {h.id: h.pk for h in history}
+    rows.insert(HistoryRegions, [HistoryRegions(history_id=history_of[link.article_id], id=link.pk,
+                                                article_id=link.article_id, region_id=link.region_id)
+                                 for link in links])
 
 
 def articles_upsert_from_drafts(*, drafts: list[ArticleDraft], status: str, sources: SourceResolver,
                                 region_ids: dict[str, int], source_override: str | None = None, user=None,
-                                batch=None, indexed: set | None = None) -> list[UpsertResult]:
+                                batch=None, chunk=None, indexed: set | None = None,
+                                region_names: dict[str, tuple[str, str]] | None = None) -> list[UpsertResult]:
     """The one write path from drafts to articles: a handful of queries per chunk, not dozens per article.
 
     Idempotent by the raw bytes' sha256; a page whose URL is known updates that article (fields an
-    editor changed stay). New pages are written in bulk, each compared with the stored articles and
-    the earlier pages of the chunk for a repost. The caller owns the transaction; articles whose
-    search documents were written here are added to `indexed`, the others the caller indexes.
+    editor changed stay). New pages are written in bulk (COPY on PostgreSQL), each compared with the
+    stored articles and the earlier pages of the chunk for a repost. Concurrent importers wait for
+    each other on the same bytes, URL or fingerprint band (lock_pages), so two workers meeting the
+    same page write it once. The caller owns the transaction; articles whose search documents were
+    written here are added to `indexed`, the others the caller indexes.
     """
-    from simple_history.utils import bulk_create_with_history
-
     from articles.models import TaggedArticle
 
     results: list[UpsertResult | None] = [None] * len(drafts)
     seen_sha: dict[str, int] = {}
     fresh: list[tuple[int, ArticleDraft, Article]] = []
+    lock_pages(drafts)
     near = near_duplicate_index(d.fingerprint for d in drafts)  # then the chunk's own pages, as they come
     urls = {d.url for d in drafts if d.url}
-    known_urls = set(Article.objects.filter(url__in=urls).values_list("url", flat=True)) if urls else set()
-    known_sha = set(Article.objects.filter(raw_sha256__in={d.sha256 for d in drafts})
-                    .values_list("raw_sha256", flat=True))
+    known_sha, known_urls = set(), set()
+    for sha, url in Article.objects.filter(Q(raw_sha256__in={d.sha256 for d in drafts}) | Q(url__in=urls)
+                                           ).values_list("raw_sha256", "url"):
+        known_sha.add(sha)
+        known_urls.add(url)
     for i, draft in enumerate(drafts):
         if draft.sha256 in seen_sha or draft.sha256 in known_sha or (draft.url and draft.url in known_urls):
             continue  # bytes already written (earlier, or in this chunk), or an update: one by one below
@@ -333,42 +390,29 @@ def articles_upsert_from_drafts(*, drafts: list[ArticleDraft], status: str, sour
         near.add(draft.fingerprint, original or article)
         fresh.append((i, draft, article))
     objs = [a for _, _, a in fresh]
-    bulk_create_with_history(objs, Article, batch_size=500, default_user=user, default_change_reason="导入")
-    if any(a.pk is None for a in objs):  # backends that cannot return ids from a bulk insert
-        by_sha = dict(Article.objects.filter(raw_sha256__in=[a.raw_sha256 for a in objs]).values_list("raw_sha256", "id"))
-        for a in objs:
-            a.pk = a.id = by_sha[a.raw_sha256]
-    later = [a for a in objs if getattr(a, "_chunk_original", None) is not None]
-    for a in later:  # a repost of a page earlier in this same chunk
-        a.duplicate_of = a._chunk_original
-    if later:
-        Article.objects.bulk_update(later, ["duplicate_of"])
+    _write_new(fresh, region_ids=region_ids, user=user)
     tag_ids = tag_ids_for({t for _, d, _ in fresh for t in d.tags})
-    Through = Article.regions.through
-    Through.objects.bulk_create([Through(article_id=a.pk, region_id=region_ids[c])
-                                 for _, d, a in fresh for c in d.region_codes if c in region_ids])
-    TaggedArticle.objects.bulk_create([TaggedArticle(content_object_id=a.pk, tag_id=tag_ids[t])
-                                       for _, d, a in fresh for t in dict.fromkeys(d.tags)])
-    StatusChange.objects.bulk_create([
+    rows.insert(TaggedArticle, [TaggedArticle(content_object_id=a.pk, tag_id=tag_ids[t])
+                                for _, d, a in fresh for t in dict.fromkeys(d.tags)])
+    rows.insert(StatusChange, [
         StatusChange(article_id=a.pk, from_status="", to_status=a.status, user=user,
                      note="导入（疑似重复，保持草稿）" if a.duplicate_of_id else "导入") for a in objs])
     records = []
     for i, draft, article in fresh:
         status_name = "duplicate" if article.duplicate_of_id else "new"
         results[i] = UpsertResult(status_name, article, article.duplicate_of)
-        records.append(ImportRecord(batch=batch, file_name=draft.filename[:1000], sha256=draft.sha256,
+        records.append(ImportRecord(batch=batch, chunk=chunk, file_name=draft.filename[:1000], sha256=draft.sha256,
                                     status=status_name, article=article))
-    ImportRecord.objects.bulk_create(records)
+    rows.insert(ImportRecord, records)
     if fresh and any(d.index_tokens is not None for _, d, _ in fresh):
-        names = {r.code: (r.name, r.short_name) for r in Region.objects.filter(
-            code__in={c for _, d, _ in fresh for c in d.region_codes})}
-        done = _search_documents(fresh, names)
+        done = _search_documents(fresh, region_names if region_names is not None else region_name_map())
         if indexed is not None:
             indexed.update(done)
     for i, draft in enumerate(drafts):
         if results[i] is None:
             results[i] = _upsert_known(draft=draft, sources=sources, region_ids=region_ids,
-                                       source_override=source_override, batch=batch, user=user) or article_upsert_from_draft(
+                                       source_override=source_override, batch=batch, chunk=chunk, user=user
+                                       ) or article_upsert_from_draft(  # its URL's article is gone since: a new one
                 draft=draft, status=status, sources=sources, region_ids=region_ids, source_override=source_override,
-                user=user, batch=batch, indexed=indexed)  # its URL's article is gone since: a new one
+                user=user, batch=batch, chunk=chunk, indexed=indexed, region_names=region_names)
     return results  # type: ignore[return-value]

@@ -24,7 +24,8 @@ class BatchNotResumable(Exception):
     pass
 
 
-def _process_gone(batch: ImportBatch, now) -> bool:
+def process_gone(batch, now) -> bool:
+    """Whether the process that runs a batch (or a chunk) is gone: not alive on this host, or silent."""
     if batch.host == socket.gethostname() and batch.pid:
         try:
             os.kill(batch.pid, 0)
@@ -41,7 +42,7 @@ def import_batches_mark_interrupted() -> list[int]:
     found = []
     for batch in ImportBatch.objects.filter(state=ImportBatch.State.RUNNING).only(
             "id", "host", "pid", "heartbeat_at", "processed", "total"):
-        if _process_gone(batch, now):
+        if process_gone(batch, now):
             where = f"{batch.host}:{batch.pid}" if batch.pid else "未知进程"
             error = (f"导入进程（{where}）已不在：中断于 {batch.processed}/{batch.total} 个文件，可以继续导入")
             if ImportBatch.objects.filter(Q(pk=batch.pk), Q(state=ImportBatch.State.RUNNING),
@@ -91,5 +92,10 @@ def import_batch_enqueue_resume(*, batch: ImportBatch) -> None:
     """Resume a batch in the background (the admin's action): the task worker runs it."""
     from articles.tasks import import_batch
 
+    from .chunks import import_batch_requeue
+
     import_batch_check_resumable(batch)
-    import_batch.enqueue(batch.pk)
+    if batch.chunks.exists():  # a queued batch: its unfinished chunks go back to the workers
+        import_batch_requeue(batch=batch)
+    else:
+        import_batch.enqueue(batch.pk)

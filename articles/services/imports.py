@@ -25,13 +25,14 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection
+from django.db.models import F, OuterRef, Subquery, Sum
 from django.utils import timezone
 
 from articles import selectors_import
 from articles.ingest import ArticleDraft, Gazetteer, Vocabulary
 from articles.ingest.dedup import NearDuplicates
-from articles.models import Article, ImportBatch, ImportRecord, Status
+from articles.models import Article, ImportBatch, ImportChunk, ImportRecord, Status
 from articles.search import rebuild_index
 from articles.signals import indexing_suspended
 
@@ -41,7 +42,9 @@ from .articles import (
     articles_upsert_from_drafts,
     find_near_duplicate,
     region_id_map,
+    region_name_map,
 )
+from . import rows
 from .inputs import InputRef, Limits, ReadRefused, gather, read
 from .parsers import Parsers, parse_guarded, unexpected
 from .workflow import ensure_can_set_status
@@ -124,45 +127,20 @@ def ingest_paths(*, paths: list[str | Path], status: str = Status.DRAFT, source_
         if batch is None:
             batch = ImportBatch.objects.create(origin=origin, created_by=user, options={
                 "paths": [str(p) for p in paths], "status": status, "source": source_override})
-        refs = _not_yet_recorded(batch, refs, summary)
+        refs = _not_yet_recorded(batch.records, refs, summary)
         batch_started(batch, total=summary.total, processed=summary.resumed)
         summary.batch_id = batch.pk
     if on_start:
         on_start(summary)
-    if workers is None:
-        workers = min(os.cpu_count() or 1, 4) if len(refs) >= 40 else 1
-    zips: dict[Path, zipfile.ZipFile] = {}
-    parsers = None
     try:
         with _interruptible():
             writer = _Writer(status=status, source_override=source_override, user=user, batch=batch, dry_run=dry_run)
-            parsers = Parsers(workers, selectors_import.gazetteer_rows(), selectors_import.build_vocabulary(),
-                              seconds=parse_seconds())
-            # The worker processes parse up to `ahead` chunks beyond the one being written, so
-            # they never wait for the database and the database never waits for them.
-            pending: deque = deque()
-            ahead = 2 if parsers.pool else 0
-            for chunk in _chunks(refs, chunk_size):
-                pending.append((chunk, _prepare_chunk(chunk, limits, zips, parsers, writer)))
-                if len(pending) > ahead:
-                    _report(_finish_chunk(*pending.popleft(), parsers, writer), summary, on_file)
-            while pending:
-                _report(_finish_chunk(*pending.popleft(), parsers, writer), summary, on_file)
+            import_refs(refs, writer=writer, limits=limits, workers=workers, chunk_size=chunk_size,
+                        summary=summary, on_file=on_file)
     except BaseException as exc:
-        if parsers:
-            parsers.close(abort=True)
-            parsers = None
         if batch is not None:
             batch_stopped(batch, summary, exc)
         raise
-    finally:
-        for zf in zips.values():
-            zf.close()
-        if parsers:
-            parsers.close()
-    if parsers and parsers.deaths:
-        summary.notes.append(f"a parser process died {parsers.deaths} time(s) (killed, or out of memory); "
-                             "the files it was reading were parsed again")
     summary.seconds = time.monotonic() - started
     if batch is not None:
         batch.state = ImportBatch.State.DONE
@@ -171,6 +149,41 @@ def ingest_paths(*, paths: list[str | Path], status: str = Status.DRAFT, source_
         batch.error = ""
         batch.save(update_fields=["state", "finished_at", "counts", "error"])
     return summary
+
+
+def import_refs(refs: list[InputRef], *, writer: "_Writer", limits: Limits, workers: int | None, chunk_size: int,
+                summary: ImportSummary, on_file: Callable[[FileOutcome], None] | None) -> None:
+    """Read, parse and write these inputs, `chunk_size` files a transaction; outcomes go to `summary`."""
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 4) if len(refs) >= 40 else 1
+    zips: dict[Path, zipfile.ZipFile] = {}
+    parsers = None
+    try:
+        parsers = Parsers(workers, selectors_import.gazetteer_rows(), selectors_import.build_vocabulary(),
+                          seconds=parse_seconds())
+        # The worker processes parse up to `ahead` chunks beyond the one being written, so
+        # they never wait for the database and the database never waits for them.
+        pending: deque = deque()
+        ahead = 2 if parsers.pool else 0
+        for chunk in _chunks(refs, chunk_size):
+            pending.append((chunk, _prepare_chunk(chunk, limits, zips, parsers, writer)))
+            if len(pending) > ahead:
+                _report(_finish_chunk(*pending.popleft(), parsers, writer), summary, on_file)
+        while pending:
+            _report(_finish_chunk(*pending.popleft(), parsers, writer), summary, on_file)
+    except BaseException:
+        if parsers:
+            parsers.close(abort=True)
+            parsers = None
+        raise
+    finally:
+        for zf in zips.values():
+            zf.close()
+        if parsers:
+            parsers.close()
+    if parsers.deaths:
+        summary.notes.append(f"a parser process died {parsers.deaths} time(s) (killed, or out of memory); "
+                             "the files it was reading were parsed again")
 
 
 class ImportInterrupted(KeyboardInterrupt):
@@ -199,10 +212,11 @@ def _interruptible():
         signal.signal(signal.SIGTERM, previous)
 
 
-def _not_yet_recorded(batch: ImportBatch, refs: list[InputRef], summary: ImportSummary) -> list[InputRef]:
-    """The inputs the batch's ledger does not hold yet; the recorded ones are counted as they ended."""
+def _not_yet_recorded(records, refs: list[InputRef], summary: ImportSummary) -> list[InputRef]:
+    """The inputs a ledger (a batch's or a chunk's records) does not hold yet; the recorded ones are
+    counted as they ended."""
     recorded: dict[str, list[str]] = {}
-    for name, status in batch.records.order_by("id").values_list("file_name", "status"):
+    for name, status in records.order_by("id").values_list("file_name", "status"):
         recorded.setdefault(name, []).append(status)
     if not recorded:
         return refs
@@ -343,30 +357,52 @@ def _finish_chunk(chunk: list[InputRef], prepared, parsers: Parsers, writer: "_W
     return outcomes
 
 
+class ChunkLost(Exception):
+    """Another worker took this writer's chunk (it looked dead): this one must stop writing for it."""
+
+
 class _Writer:
-    def __init__(self, *, status, source_override, user, batch, dry_run):
+    def __init__(self, *, status, source_override, user, batch, dry_run, chunk: ImportChunk | None = None):
         self.status, self.source_override, self.user, self.batch = status, source_override, user, batch
-        self.dry_run = dry_run
+        self.dry_run, self.chunk = dry_run, chunk
         self.sources = SourceResolver(selectors_import.source_index())
         self.region_ids = region_id_map()
+        self.region_names = region_name_map()
+
+    @contextmanager
+    def _transaction(self):
+        """A write transaction; for a chunk, only while this worker still holds it (its claim)."""
+        with self.sources.atomic():
+            if self.chunk is not None:
+                self._fence()
+            yield
+
+    def _fence(self) -> None:
+        """Beat the chunk's heart if this worker's claim still stands; the row stays locked until commit,
+        so a worker taking the chunk over waits for this transaction and then sees the heartbeat."""
+        if not ImportChunk.objects.filter(pk=self.chunk.pk, claim=self.chunk.claim).update(heartbeat_at=timezone.now()):
+            raise ChunkLost(f"chunk {self.chunk.number} of batch #{self.chunk.batch_id} was taken by another worker")
 
     def write(self, drafts: list[ArticleDraft], others: list[FileOutcome]) -> list[FileOutcome]:
         """Write a chunk in one transaction; if anything in it fails, write its files one by one."""
         if self.dry_run:
             return [self._guarded(d, self._preview) for d in drafts]
         try:
-            with indexing_suspended(), self.sources.atomic():
+            with indexing_suspended(), self._transaction():
                 results = self._write_many(drafts)
                 self._record(others)
                 self._advance(len(drafts) + len(others))
             return results
+        except ChunkLost:
+            raise
         except Exception as exc:  # the files are retried alone below, where each failure is logged
             logger.info("chunk write refused (%s: %s); writing one by one", type(exc).__name__, exc)
         with indexing_suspended():
             results = [self._guarded(d, self._write_one) for d in drafts]
             for outcome in others:
                 self._guarded(outcome, lambda o: self._record([o]) or o)
-            self._advance(len(drafts) + len(others))
+            with self._transaction():
+                self._advance(len(drafts) + len(others))
         return results
 
     def _guarded(self, item: ArticleDraft | FileOutcome, step: Callable) -> FileOutcome:
@@ -376,8 +412,10 @@ class _Writer:
         try:
             if self.dry_run:  # reads only: no transaction (on SQLite each one would take the write lock)
                 return step(item)
-            with self.sources.atomic():
+            with self._transaction():
                 return step(item)
+        except ChunkLost:
+            raise
         except (IntegrityError, DatabaseError) as exc:
             # One article the database refuses (a constraint, a value too long) fails alone.
             logger.warning("import of %s failed: %s", name, exc)
@@ -387,25 +425,36 @@ class _Writer:
             reason = unexpected(name, "checking" if self.dry_run else "writing", exc)
         if self.batch is not None:
             try:
-                with transaction.atomic():
-                    ImportRecord.objects.create(batch=self.batch, file_name=name[:1000], status="error",
-                                                sha256=draft.sha256 if draft else "", error=reason[:2000])
+                with self._transaction():
+                    ImportRecord.objects.create(batch=self.batch, chunk=self.chunk, file_name=name[:1000],
+                                                status="error", sha256=draft.sha256 if draft else "",
+                                                error=reason[:2000])
             except DatabaseError:
                 logger.exception("could not record the failure of %s", name)
         return FileOutcome(name, "error", reason, draft=draft)
 
     def _record(self, outcomes: list[FileOutcome]) -> None:
-        ImportRecord.objects.bulk_create([
-            ImportRecord(batch=self.batch, file_name=o.file[:1000], sha256=o.sha256, status=o.status,
-                         error=(o.error or "")[:2000], article_id=o.article_id) for o in outcomes
+        rows.insert(ImportRecord, [
+            ImportRecord(batch=self.batch, chunk=self.chunk, file_name=o.file[:1000], sha256=o.sha256,
+                         status=o.status, error=(o.error or "")[:2000], article_id=o.article_id) for o in outcomes
         ])
 
     def _advance(self, files: int) -> None:
-        """Count the files done and beat the heart: a batch whose heart stopped was interrupted."""
-        if self.batch is not None:
-            self.batch.processed += files
-            ImportBatch.objects.filter(pk=self.batch.pk).update(processed=self.batch.processed,
-                                                                heartbeat_at=timezone.now())
+        """Count the files done and beat the heart: a batch whose heart stopped was interrupted.
+
+        A chunk counts its own files; its batch's progress is the sum over its chunks, whichever
+        workers wrote them (a chunk taken over restarts from what its ledger holds).
+        """
+        if self.batch is None:
+            return
+        now = timezone.now()
+        if self.chunk is not None:
+            ImportChunk.objects.filter(pk=self.chunk.pk).update(processed=F("processed") + files)
+            done = ImportChunk.objects.filter(batch=OuterRef("pk")).values("batch").annotate(n=Sum("processed"))
+            ImportBatch.objects.filter(pk=self.batch.pk).update(processed=Subquery(done.values("n")), heartbeat_at=now)
+            return
+        self.batch.processed += files
+        ImportBatch.objects.filter(pk=self.batch.pk).update(processed=self.batch.processed, heartbeat_at=now)
 
     def _preview(self, draft: ArticleDraft) -> FileOutcome:
         existing = Article.objects.filter(raw_sha256=draft.sha256).values_list("id", flat=True).first()
@@ -420,7 +469,8 @@ class _Writer:
         indexed: set[int] = set()
         results = articles_upsert_from_drafts(
             drafts=drafts, status=self.status, sources=self.sources, region_ids=self.region_ids,
-            source_override=self.source_override, user=self.user, batch=self.batch, indexed=indexed)
+            source_override=self.source_override, user=self.user, batch=self.batch, chunk=self.chunk,
+            indexed=indexed, region_names=self.region_names)
         written = [r.article.pk for r in results
                    if r.status in ("new", "updated", "duplicate") and r.article.pk not in indexed]
         if written:
@@ -433,7 +483,8 @@ class _Writer:
         indexed: set[int] = set()
         result = article_upsert_from_draft(
             draft=draft, status=self.status, sources=self.sources, region_ids=self.region_ids,
-            source_override=self.source_override, user=self.user, batch=self.batch, indexed=indexed)
+            source_override=self.source_override, user=self.user, batch=self.batch, chunk=self.chunk,
+            indexed=indexed, region_names=self.region_names)
         if result.status in ("new", "updated", "duplicate") and result.article.pk not in indexed:
             rebuild_index(queryset=Article.objects.filter(pk=result.article.pk))
         return FileOutcome(draft.filename, result.status, draft=draft, article_id=result.article.pk,

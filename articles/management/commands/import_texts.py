@@ -15,7 +15,7 @@ from django.db import DatabaseError
 from tqdm import tqdm
 
 from articles.ingest import draft_to_record
-from articles.models import ImportBatch, Status
+from articles.models import ImportBatch, ImportChunk, Status
 from articles.services.batches import (
     BatchNotResumable,
     batch_paths,
@@ -23,6 +23,7 @@ from articles.services.batches import (
     import_batch_resume,
     import_batches_mark_interrupted,
 )
+from articles.services.chunks import CHUNK_FILES, batch_summary, import_batch_enqueue, import_batch_requeue
 from articles.services.imports import (
     ImportSummary,
     database_ready,
@@ -46,12 +47,21 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=None, help="parser processes (default: all cores)")
         parser.add_argument("--resume", type=int, default=None, metavar="BATCH_ID",
                             help="finish an interrupted batch: the files it recorded are counted, the rest imported")
+        parser.add_argument("--queue", action="store_true",
+                            help="split the import into chunks for the task workers (`manage.py db_worker`, any "
+                                 "number, on any machine sharing the database and the files) instead of importing here")
+        parser.add_argument("--chunk-files", type=int, default=CHUNK_FILES, metavar="N",
+                            help=f"with --queue: files per chunk (default {CHUNK_FILES})")
+        parser.add_argument("--wait", action="store_true", help="with --queue: follow the batch until it is done")
         parser.add_argument("--log", default=None, metavar="FILE",
                             help="where tracebacks of unexpected errors go (default: a file in the temp folder)")
 
-    def handle(self, *args, paths, dry_run, json: bool, status, source, user, workers, resume, log, **options):
+    def handle(self, *args, paths, dry_run, json: bool, status, source, user, workers, resume, log, queue, chunk_files,
+               wait, **options):
         if bool(paths) == bool(resume) or (resume and dry_run):
             raise CommandError("give the files or folders to import, or --resume BATCH_ID (not both; no --dry-run)")
+        if queue and (dry_run or json or resume or workers) or chunk_files < 1:
+            raise CommandError("--queue goes with paths, --status, --source, --user, --chunk-files N (N >= 1) and --wait")
         ready = database_ready()
         if not ready and (not dry_run or resume):
             raise CommandError("the database has no tables yet: run `python manage.py migrate` (or `make run`) first")
@@ -86,6 +96,9 @@ class Command(BaseCommand):
             progress = tqdm(total=summary.total, initial=summary.resumed, unit="file", file=err,
                             disable=not err.isatty() or not summary.total, dynamic_ncols=True)
 
+        if queue or (resume and ImportChunk.objects.filter(batch_id=resume).exists()):
+            return self._queue(paths=paths, status=status, source=source, actor=actor, resume=resume,
+                               chunk_files=chunk_files, wait=wait)
         batch = None
         with _log_to_file(log) as log_file:
             try:
@@ -128,6 +141,39 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(message) if not summary.failed else self.style.WARNING(message))
         if log_file.exists() and log_file.stat().st_size:
             self.stderr.write(f"tracebacks of unexpected errors: {log_file}")
+        if summary.failed:
+            raise CommandError(f"{summary.failed} file(s) failed", returncode=1)
+
+
+    def _queue(self, *, paths, status, source, actor, resume, chunk_files, wait):
+        """Hand the import to the task workers (or a resumed queued batch back to them)."""
+        try:
+            if resume:
+                batch = ImportBatch.objects.get(pk=resume)
+                import_batch_check_resumable(batch)
+                queued = import_batch_requeue(batch=batch)
+            else:
+                batch = import_batch_enqueue(paths=paths, status=status, source_override=source, user=actor,
+                                             chunk_files=chunk_files)
+                queued = batch.chunks.count()
+        except (PermissionDenied, BatchNotResumable) as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(f"batch #{batch.pk}: {batch.total} files in {queued} chunk(s) queued for the task workers "
+                          f"(`manage.py db_worker`); follow it in the admin or with `import_texts --resume` if it stops")
+        if not wait:
+            return
+        started = time.monotonic()
+        while True:
+            batch.refresh_from_db()
+            if batch.state != ImportBatch.State.RUNNING:
+                break
+            time.sleep(1)
+        summary = batch_summary(batch)
+        summary.seconds = time.monotonic() - started
+        message = f"Imported {summary.describe()}"
+        self.stdout.write(self.style.SUCCESS(message) if not summary.failed else self.style.WARNING(message))
+        if batch.state != ImportBatch.State.DONE:
+            raise CommandError(f"batch #{batch.pk} is {batch.get_state_display()}: {batch.error}")
         if summary.failed:
             raise CommandError(f"{summary.failed} file(s) failed", returncode=1)
 
