@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import copy
 import re
+from contextlib import suppress
+from decimal import InvalidOperation
 
 import tablib
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 from import_export import exceptions, fields, resources, widgets
 from import_export.formats import base_formats
-from import_export.instance_loaders import CachedInstanceLoader
+from import_export.instance_loaders import CachedInstanceLoader, ModelInstanceLoader
 from import_export.results import Error, RowResult
 
 from articles.ingest.checks import UNSTORABLE
@@ -49,6 +51,32 @@ class TagsWidget(widgets.Widget):
         return "，".join(sorted(t.name for t in obj.tags.all()))
 
 
+class WholeNumberWidget(widgets.IntegerWidget):
+    """import-export's integer widget, with a row error an editor can read for what is no whole number."""
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except (InvalidOperation, ValueError) as exc:
+            raise ValueError(f"不是整数：{str(value)[:30]}") from exc
+
+
+class ArticleLoader(CachedInstanceLoader):
+    """Every row's article in a few queries for the whole file. An id that is no number fails its own row
+    (get_instance raises, ArticleResource.get_or_init_instance reports it), not the whole file."""
+
+    def __init__(self, resource, dataset=None):
+        ModelInstanceLoader.__init__(self, resource, dataset)
+        self.pk_field = resource.fields["id"]
+        ids = []
+        if dataset.dict and "id" in dataset.headers:
+            for row in dataset.dict:
+                with suppress(ValueError):
+                    ids.append(self.pk_field.clean(row))
+        found = [i for i in ids if i is not None]
+        self.all_instances = {a.pk: a for a in self.get_queryset().filter(pk__in=found)} if found else {}
+
+
 class SourceWidget(widgets.ForeignKeyWidget):
     """Sources by name, looked up once per name per import (a file names the same few outlets on every row)."""
 
@@ -60,7 +88,10 @@ class SourceWidget(widgets.ForeignKeyWidget):
         if not value:
             return None
         if value not in self.cache:
-            self.cache[value] = super().clean(value, row, **kwargs)
+            try:
+                self.cache[value] = super().clean(value, row, **kwargs)
+            except Source.DoesNotExist as exc:
+                raise ValueError(f"没有名为“{str(value)[:50]}”的来源（先在“来源”里添加，或留空）") from exc
         return self.cache[value]
 
 
@@ -117,6 +148,8 @@ class ArticleResource(resources.ModelResource):
     BATCH_ROWS at a time through workflow.articles_save_edits; a batch the database refuses is retried
     row by row, so a bad row is still reported as that row."""
 
+    id = fields.Field(attribute="id", column_name="id", widget=WholeNumberWidget())
+    views = fields.Field(attribute="views", column_name="views", widget=WholeNumberWidget())
     source = fields.Field(attribute="source", column_name="source", widget=SourceWidget())
     regions = PendingField(attribute="regions", column_name="regions", widget=RegionsWidget())
     tags = PendingField(attribute="tags", column_name="tags", widget=TagsWidget())
@@ -132,11 +165,14 @@ class ArticleResource(resources.ModelResource):
         skip_unchanged = True
         report_skipped = True
         clean_model_instances = True
-        # Every row's article, its source, tags and regions in a few queries for the whole file.
-        instance_loader_class = CachedInstanceLoader
+        instance_loader_class = ArticleLoader
         # No savepoint per row (rows are checked without writing); writes go out in batches (save_instance).
         use_bulk = True
         batch_size = 250
+
+    def __init__(self, **kwargs):
+        super().__init__()
+        self.kwargs = kwargs  # diff=False: a preview nobody reads row by row (the worker's)
 
     def get_queryset(self):
         return Article.objects.select_related("source").prefetch_related("tags", "regions")
@@ -149,7 +185,7 @@ class ArticleResource(resources.ModelResource):
         self._saved: dict[int, int] = {}  # row number -> article id
         # The confirmed import shows no diff (the preview did): skip building one per row.
         self._meta = copy.copy(type(self)._meta)
-        self._meta.skip_diff = not dry_run
+        self._meta.skip_diff = not dry_run or not self.kwargs.get("diff", True)  # the worker's preview shows none
         self._dry_run = dry_run
         with indexing_suspended():
             result = super().import_data(dataset, dry_run=dry_run, **kwargs)
@@ -188,6 +224,12 @@ class ArticleResource(resources.ModelResource):
         self.fields["regions"].widget.ids = dict(Region.objects.values_list("code", "pk"))
         self._region_codes = {pk: code for code, pk in self.fields["regions"].widget.ids.items()}
         self.fields["source"].widget.cache.clear()  # sources may have changed since the last file
+
+    def get_or_init_instance(self, instance_loader, row):
+        try:
+            return super().get_or_init_instance(instance_loader, row)
+        except ValueError as exc:  # the id is no number (ArticleLoader)
+            raise ValidationError({"id": str(exc)}) from exc
 
     def after_init_instance(self, instance, new, row, **kwargs):
         if not new:  # plain lists survive the deepcopy the preview's diff takes (prefetched querysets do not)

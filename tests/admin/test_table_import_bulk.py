@@ -2,7 +2,9 @@
 constant number of queries however long the table; a row the database refuses is still that row's error."""
 import pytest
 import tablib
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.urls import reverse
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article, Region, StatusChange
@@ -103,3 +105,21 @@ def test_the_preview_writes_no_history_and_keeps_nothing(editor, imported):
 
 
 HEADERS_SHOWN = list(ArticleResource._meta.fields)
+
+
+def test_junk_ids_numbers_and_sources_are_the_rows_errors_not_a_500(client, editor, imported):
+    data = tablib.Dataset(headers=["id", "title", "views", "source"])
+    data.append(["abc", "标题一", "", ""])
+    data.append(["", "标题二", "很多", ""])
+    data.append(["", "标题三", "", "不存在的来源"])
+    data.append([imported[0].pk, "标题四", "12", ""])
+    result = run(data, editor)
+    messages = {row.number: "；".join(m for msgs in row.error_dict.values() for m in msgs)
+                for row in result.invalid_rows}
+    assert "不是整数：abc" in messages[1] and "不是整数：很多" in messages[2]
+    assert "没有名为“不存在的来源”的来源" in messages[3] and 4 not in messages
+    client.force_login(editor)
+    csv = "id,title\nabc,标题\n".encode()
+    response = client.post(reverse("admin:articles_article_import"), {
+        "resource": 0, "format": 0, "import_file": SimpleUploadedFile("a.csv", csv)})
+    assert response.status_code == 200 and "不是整数：abc" in response.content.decode()
