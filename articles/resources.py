@@ -31,6 +31,13 @@ from articles.tag_strings import parse_tags
 _NAME_SEPARATORS = re.compile(r"[、，,;；\s\u3000]+")
 
 
+def as_text(value, separator: str = "，") -> str:
+    """A cell as text: a JSON list (["党建", "基层"]) joined, a number or anything else as it prints."""
+    if isinstance(value, (list, tuple)):
+        return separator.join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
 def split_names(text) -> list[str]:
     """'付文科、赵珊，付文科' -> ['付文科', '赵珊']: the given order, each name once."""
     names = (n.strip() for n in _NAME_SEPARATORS.split(str(text or "")))
@@ -41,7 +48,7 @@ class TagsWidget(widgets.Widget):
     """taggit's manager is not an M2M of ids to us: names joined by '，', parsed with the Chinese-aware parser."""
 
     def clean(self, value, row=None, **kwargs):
-        names = parse_tags(value or "")
+        names = parse_tags(as_text(value))
         validate_tag_names(names)
         return names
 
@@ -85,6 +92,7 @@ class SourceWidget(widgets.ForeignKeyWidget):
         self.cache: dict[str, Source] = {}
 
     def clean(self, value, row=None, **kwargs):
+        value = as_text(value).strip()
         if not value:
             return None
         if value not in self.cache:
@@ -102,7 +110,7 @@ class RegionsWidget(widgets.Widget):
         self.ids: dict[str, int] = {}
 
     def clean(self, value, row=None, **kwargs):
-        codes = list(dict.fromkeys(c.strip() for c in str(value or "").split(",") if c.strip()))
+        codes = list(dict.fromkeys(c.strip() for c in as_text(value, ",").split(",") if c.strip()))
         unknown = [c for c in codes if c not in self.ids]
         if unknown:
             raise ValueError(f"未知的地区代码：{'、'.join(unknown[:5])}")
@@ -133,7 +141,7 @@ class NamesWidget(widgets.Widget):
     """A JSON list of names as '、'-separated text."""
 
     def clean(self, value, row=None, **kwargs):
-        return split_names(value)
+        return split_names(as_text(value, "、"))
 
     def render(self, value, obj=None, **kwargs):
         return "、".join(value or [])

@@ -39,6 +39,7 @@ class ArticleAdmin(IdsOnlyAutocomplete, ImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [ArticleResource]
     import_formats = IMPORT_FORMATS
     export_formats = EXPORT_FORMATS
+    import_template_name = "admin/articles/article/import.html"  # says what each column means
     list_display = ("title", "source", "published_display", "status", "region_list", "tag_list", "warning_flag")
     list_display_links = ("title",)
     list_filter = ("status", ProvinceFilter, CityFilter, TagFilter, SourceFilter, "published_at", "language",

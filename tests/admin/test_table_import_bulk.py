@@ -123,3 +123,14 @@ def test_junk_ids_numbers_and_sources_are_the_rows_errors_not_a_500(client, edit
     response = client.post(reverse("admin:articles_article_import"), {
         "resource": 0, "format": 0, "import_file": SimpleUploadedFile("a.csv", csv)})
     assert response.status_code == 200 and "不是整数：abc" in response.content.decode()
+
+
+def test_json_lists_are_read_as_names(editor, imported):
+    region = Region.objects.filter(level=Region.Level.CITY).first()
+    data = tablib.Dataset(headers=["id", "title", "tags", "regions", "authors", "source"])
+    data.append(["", "JSON 的稿", ["党建", "基层"], [region.code], ["付文科", "赵珊"], ["学习时报"]])
+    result = run(data, editor)
+    assert result.totals["new"] == 1 and not result.has_errors(), [r.errors for r in result.rows]
+    article = Article.objects.get(title="JSON 的稿")
+    assert sorted(article.tags.names()) == sorted(["党建", "基层"]) and list(article.regions.all()) == [region]
+    assert article.authors == ["付文科", "赵珊"]

@@ -31,6 +31,7 @@ def test_no_serious_or_critical_violation_on_the_desk(live_server, browser, edit
         "list-filtered": f"/admin/articles/article/?province={article.regions.first().parent_id or ''}",
         "change": f"/admin/articles/article/{article.pk}/change/",
         "upload": "/admin/articles/importbatch/upload/",
+        "table-import": "/admin/articles/article/import/",
         "batches": "/admin/articles/importbatch/",
         "batch": f"/admin/articles/importbatch/{batch.pk}/change/",
         "history": f"/admin/articles/article/{article.pk}/history/",
