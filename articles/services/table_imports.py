@@ -8,6 +8,7 @@ the import would refuse fails the batch, naming the rows, and nothing is importe
 from __future__ import annotations
 
 from collections import Counter
+from datetime import timedelta
 
 import tablib
 from django.conf import settings
@@ -43,6 +44,7 @@ def table_preview_enqueue(*, dataset: tablib.Dataset, user, file_name: str = "")
     """Keep the uploaded table with a new batch and queue its preview (the dry run) for the worker."""
     from articles.tasks_tables import preview_table
 
+    table_previews_discard_abandoned()
     with transaction.atomic():
         batch = _batch_with_table(dataset=dataset, user=user, file_name=file_name, phase="preview")
         transaction.on_commit(lambda: preview_table.enqueue(batch.pk))
@@ -76,6 +78,17 @@ def table_import_discard(*, batch: ImportBatch) -> None:
     """Cancel a table that was previewed but not confirmed: its stored file and batch go."""
     batch.upload.delete(save=False)
     batch.delete()
+
+
+def table_previews_discard_abandoned(*, hours: float | None = None) -> int:
+    """Previewed tables nobody confirmed within GAOKU_UPLOAD_ABANDON_HOURS go, with their stored files."""
+    hours = settings.GAOKU_UPLOAD_ABANDON_HOURS if hours is None else hours
+    stale = ImportBatch.objects.filter(origin="table", state=ImportBatch.State.PENDING, options__phase="previewed",
+                                       created_at__lt=timezone.now() - timedelta(hours=hours))
+    batches = list(stale)
+    for batch in batches:
+        table_import_discard(batch=batch)
+    return len(batches)
 
 
 def table_preview_run(*, batch: ImportBatch) -> dict:

@@ -1,5 +1,6 @@
 """A long article table is imported by the worker, chunk by chunk, with its progress on the batch page."""
 import os
+from datetime import timedelta
 
 import pytest
 import tablib
@@ -86,13 +87,17 @@ def test_a_preview_with_bad_rows_names_them_and_imports_nothing(client, editor, 
     assert response.status_code == 302 and batch.state == "failed"  # nothing to confirm
 
 
-def test_only_the_uploader_confirms_and_cancel_deletes_the_table(client, editor, reviewer, imported,
-                                                                 django_capture_on_commit_callbacks):
+@pytest.fixture
+def previewed(client, editor, imported, django_capture_on_commit_callbacks):
+    """An editor's table, previewed by the worker and waiting for confirmation."""
     client.force_login(editor)
     with django_capture_on_commit_callbacks(execute=True):
         upload(client, table(imported))
-    batch = ImportBatch.objects.get(origin="table")
-    stored = batch.upload.path
+    return ImportBatch.objects.get(origin="table", options__phase="previewed")
+
+
+def test_only_the_uploader_confirms_and_cancel_deletes_the_table(client, editor, reviewer, imported, previewed):
+    batch, stored = previewed, previewed.upload.path
     client.force_login(reviewer)
     url = reverse("admin:articles_importbatch_table_confirm", args=[batch.pk])
     assert client.post(url, {"confirm": "1"}).status_code in (403, 404)
@@ -124,3 +129,14 @@ def test_a_failing_chunk_stops_the_batch_and_says_which_rows(editor, imported):
     titles = [Article.objects.get(pk=a.pk).title.endswith("·改") for a in imported]
     assert titles == [True, True, False, False, False]
     assert not Article.objects.filter(status=Status.PUBLISHED).exists()
+
+
+def test_a_preview_nobody_confirms_is_cleared_by_the_next_upload(client, imported, settings, previewed,
+                                                                  django_capture_on_commit_callbacks):
+    old, stored = previewed, previewed.upload.path
+    ImportBatch.objects.filter(pk=old.pk).update(
+        created_at=old.created_at - timedelta(hours=settings.GAOKU_UPLOAD_ABANDON_HOURS + 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, table(imported))
+    assert not ImportBatch.objects.filter(pk=old.pk).exists() and not os.path.exists(stored)
+    assert ImportBatch.objects.filter(origin="table", options__phase="previewed").count() == 1
