@@ -76,7 +76,7 @@ def test_a_new_editor_walks_the_desk(live_server, browser, editor, desk, width):
     table.write_text(rows.getvalue(), encoding="utf-8")
     page.goto(base + "/admin/")
     page.get_by_role("link", name="导入文章表格（CSV、Excel）").click()
-    assert page.locator("#table-columns").is_visible()  # what each column means, before choosing a file
+    page.wait_for_selector("#table-columns")  # what each column means, before choosing a file
     shot(page, "4-table-upload", width)
     page.set_input_files("#id_import_file", str(table))
     page.select_option("#id_format", label="csv")
