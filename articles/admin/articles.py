@@ -1,6 +1,8 @@
 """The editors' article desk: list, filters, change form with provenance, workflow actions, preview."""
 from __future__ import annotations
 
+import zipfile
+
 from django.contrib import admin
 from django.contrib.admin.views.main import ORDER_VAR
 from django.core.exceptions import PermissionDenied
@@ -11,21 +13,23 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from import_export.admin import ImportExportMixin
+from openpyxl.utils.exceptions import InvalidFileException
 from simple_history.admin import SimpleHistoryAdmin
+from tablib.exceptions import TablibException
 
 from articles.ingest.script import to_simplified, to_traditional
-from articles.models import Article, ImportBatch, Status
+from articles.models import Article, Status
 from articles.resources import EXPORT_FORMATS, IMPORT_FORMATS, ArticleResource
 from articles.search import CANDIDATE_LIMIT, search
 from articles.search.query import SearchFilters
 from articles.services import workflow
-from articles.services.table_imports import table_import_enqueue, table_import_in_background
+from articles.services.table_imports import table_import_in_background, table_preview_enqueue
 from articles.services.uploads import upload_display_name
 
 from . import actions, desk
 from .filters import AttentionFilter, CityFilter, DuplicateFilter, ProvinceFilter, SourceFilter, TagFilter
 from .reasons import warning_label
-from .forms import ArticleForm, IdsOnlyAutocomplete
+from .forms import ArticleForm, IdsOnlyAutocomplete, TagAutocomplete
 from .history import ChineseHistoryHelper
 
 
@@ -35,6 +39,7 @@ class ArticleAdmin(IdsOnlyAutocomplete, ImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [ArticleResource]
     import_formats = IMPORT_FORMATS
     export_formats = EXPORT_FORMATS
+    import_template_name = "admin/articles/article/import.html"  # says what each column means
     list_display = ("title", "source", "published_display", "status", "region_list", "tag_list", "warning_flag")
     list_display_links = ("title",)
     list_filter = ("status", ProvinceFilter, CityFilter, TagFilter, SourceFilter, "published_at", "language",
@@ -68,18 +73,30 @@ class ArticleAdmin(IdsOnlyAutocomplete, ImportExportMixin, SimpleHistoryAdmin):
     def file_label(self, article):
         return upload_display_name(article.file_name) or "—"  # never the server's upload folder
 
-    def process_dataset(self, dataset, form, request, **kwargs):
-        """A long table is imported by the worker (its progress on the batch page), not in the request."""
-        if table_import_in_background(len(dataset)):
-            return table_import_enqueue(dataset=dataset, user=request.user,
-                                        file_name=form.cleaned_data.get("original_file_name") or "")
-        return super().process_dataset(dataset, form, request, **kwargs)
+    def import_action(self, request, **kwargs):
+        """A long table is previewed and imported by the worker (progress on its batch page), not in the request."""
+        form = self.create_import_form(request) if request.method == "POST" else None
+        if form is not None and self.has_import_permission(request) and form.is_valid():
+            dataset = self._uploaded_table(form)
+            if dataset is not None and table_import_in_background(len(dataset)):
+                batch = table_preview_enqueue(dataset=dataset, user=request.user,
+                                              file_name=form.cleaned_data["import_file"].name)
+                self.message_user(request, f"共 {len(dataset)} 行，正在后台预览；本页显示进度，预览完成后在这里确认导入。")
+                return redirect("admin:articles_importbatch_change", batch.pk)
+        return super().import_action(request, **kwargs)
 
-    def process_result(self, result, request):
-        if isinstance(result, ImportBatch):
-            self.message_user(request, f"共 {result.total} 行，正在后台导入；本页显示进度，完成后可以离开。")
-            return redirect("admin:articles_importbatch_change", result.pk)
-        return super().process_result(result, request)
+    def _uploaded_table(self, form):
+        """The uploaded table, or None when it cannot be read (import-export's own view then says why)."""
+        upload = form.cleaned_data["import_file"]
+        input_format = self.get_import_formats()[int(form.cleaned_data["format"])]()
+        data = b"".join(upload.chunks())
+        upload.seek(0)  # import-export reads it again for a short table
+        try:
+            if not input_format.is_binary():
+                data = data.decode(self.from_encoding)
+            return input_format.create_dataset(data)
+        except (ValueError, KeyError, UnicodeError, zipfile.BadZipFile, TablibException, InvalidFileException):
+            return None
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -91,6 +108,8 @@ class ArticleAdmin(IdsOnlyAutocomplete, ImportExportMixin, SimpleHistoryAdmin):
         return RequestForm
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "tags":
+            kwargs["widget"] = TagAutocomplete(self.admin_site)
         if db_field.get_internal_type() == "URLField":
             kwargs["assume_scheme"] = "https"
         return super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -216,6 +235,8 @@ class ArticleAdmin(IdsOnlyAutocomplete, ImportExportMixin, SimpleHistoryAdmin):
             path("<int:pk>/preview/", view(self.preview_view), name="articles_article_preview"),
             path("<int:pk>/compare/", view(lambda r, pk: desk.compare_view(self, r, pk)), name="articles_article_compare"),
             path("attention/", view(lambda r: desk.attention_view(self, r)), name="articles_article_attention"),
+            path("tags/autocomplete/", view(lambda r: desk.tag_autocomplete_view(self, r)),
+                 name="articles_article_tag_autocomplete"),
         ] + super().get_urls()
 
     def preview_view(self, request, pk):

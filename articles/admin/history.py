@@ -57,6 +57,11 @@ class ChineseHistoryHelper(HistoricalRecordContextHelper):
         field = self.model._meta.get_field(change.field)
         if value in (None, "", []):
             return "—"
+        if change.field == "edited_fields":  # field names, as the change form labels them
+            labels = {f.name: str(f.verbose_name) for f in self.model._meta.get_fields() if hasattr(f, "verbose_name")}
+            return "、".join(labels.get(name, name) for name in value)
+        if isinstance(value, list):  # authors, editors, regions
+            return "、".join(str(v) for v in value)
         if field.choices:
             return dict(field.flatchoices).get(value, value)
         if isinstance(value, datetime):

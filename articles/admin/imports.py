@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from articles.models import ImportBatch, ImportRecord, PreviewRow, Status, UploadPreview
 from articles.services.articles import articles_reprocess
 from articles.services.batches import BatchNotResumable, import_batch_enqueue_resume, import_batches_mark_interrupted
+from articles.services.table_imports import table_import_confirm, table_import_discard
 from articles.services.uploads import UploadNames, upload_create, upload_discard, upload_files_delete
 from articles.services.workflow import can_set_status
 
@@ -168,6 +169,8 @@ class ImportBatchAdmin(admin.ModelAdmin):
     @admin.display(description="选项")
     def options_label(self, batch):
         options = batch.options or {}
+        if batch.origin == "table":
+            return f"文件：{options.get('file') or '—'}"
         status = options.get("status")
         parts = [f"新文章状态：{Status(status).label if status in Status.values else '草稿'}",
                  f"来源：{options.get('source') or '按页面识别'}"]
@@ -179,6 +182,8 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
     @admin.display(description="导入的文章")
     def articles_link(self, batch):
+        if batch.origin == "table":
+            return "—"  # a table's rows name their articles by id; the ledger is for page files
         url = reverse("admin:articles_article_changelist") + f"?import_records__batch__id__exact={batch.pk}"
         return format_html('<a href="{}">查看本批次的文章</a>', url)
 
@@ -186,6 +191,8 @@ class ImportBatchAdmin(admin.ModelAdmin):
         return [
             path("upload/", self.admin_site.admin_view(self.upload_view), name="articles_importbatch_upload"),
             path("<int:pk>/confirm/", self.admin_site.admin_view(self.confirm_view), name="articles_importbatch_confirm"),
+            path("<int:pk>/table/", self.admin_site.admin_view(self.table_confirm_view),
+                 name="articles_importbatch_table_confirm"),
         ] + super().get_urls()
 
     def _check(self, request):
@@ -198,6 +205,12 @@ class ImportBatchAdmin(admin.ModelAdmin):
         confirmed = waiting and bool(batch.options.get("confirmed"))
         preview = UploadPreview.objects.filter(batch=batch).first() if waiting and not confirmed else None
         extra_context = {**(extra_context or {}), "preview": preview, "refresh": confirmed}
+        if batch is not None and batch.origin == "table":  # a table: previewed, then imported, by the worker
+            phase = batch.options.get("phase", "import")
+            extra_context.update(table_phase=phase, refresh=waiting and phase != "previewed",
+                                 table_counts=counts_text(batch.counts or {}),
+                                 may_confirm=batch.created_by_id == request.user.pk)
+            preview = None
         if batch is not None:
             extra_context.update(self._record_rows(request, batch))
         return super().change_view(request, object_id, form_url, extra_context)
@@ -253,6 +266,22 @@ class ImportBatchAdmin(admin.ModelAdmin):
         elif preview is not None:
             context["counts"] = counts_text(preview.counts)
         return TemplateResponse(request, "admin/articles/import_preview.html", context)
+
+    def table_confirm_view(self, request, pk):
+        """Confirm (or cancel) the import of a table the worker has previewed."""
+        self._check(request)
+        batch = get_object_or_404(ImportBatch, pk=pk, origin="table", created_by=request.user)
+        page = reverse("admin:articles_importbatch_change", args=[batch.pk])
+        if request.method != "POST" or batch.state != ImportBatch.State.PENDING \
+                or batch.options.get("phase") != "previewed":
+            return HttpResponseRedirect(page)
+        if "cancel" in request.POST:
+            table_import_discard(batch=batch)
+            self.message_user(request, "已取消导入，上传的表格已删除。")
+            return HttpResponseRedirect(reverse("admin:articles_article_import"))
+        table_import_confirm(batch=batch)
+        self.message_user(request, "导入已开始，在后台进行；本页显示进度。", messages.SUCCESS)
+        return HttpResponseRedirect(page)
 
     def _preview_rows(self, request, batch, preview) -> dict:
         """One page of the preview's rows, all or those of one result (?result=error)."""

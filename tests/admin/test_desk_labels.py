@@ -64,3 +64,14 @@ def test_history_marks_what_changed_inside_the_body(client, reviewer, imported):
     assert "<ins>&lt;b&gt;新加的句子&lt;/b&gt;</ins>" in html  # marked, and escaped
     assert f"（{len(paragraphs) - 2} 段未变）" in html and "chars]" not in html
     assert paragraphs[3][:30] not in html  # unchanged paragraphs are not repeated
+
+
+def test_history_names_edited_fields_and_lists_in_chinese(client, editor, imported):
+    article = imported[0]
+    article.title += "（改）"
+    article.authors = ["付文科", "赵珊"]
+    workflow.article_save_edit(article=article, user=editor, changed=["title", "authors"])
+    client.force_login(editor)
+    text = visible_text(client.get(reverse("admin:articles_article_history", args=[article.pk])).content.decode())
+    assert "作者、标题" in text and "付文科、赵珊" in text
+    assert "[title" not in text and "'付文科'" not in text

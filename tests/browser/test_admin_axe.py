@@ -2,35 +2,14 @@
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
-from articles.ingest.script import to_traditional
-from articles.models import Article, ImportBatch
-from articles.services import workflow
-from articles.services.imports import ingest_paths
+from articles.models import Article
 
 from .test_editor_browser import login, shot
 
 AXE = Path(__file__).with_name("vendor") / "axe.min.js"
-PAGES = Path(settings.BASE_DIR) / "fixtures" / "pages"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-@pytest.fixture
-def desk(editor, tmp_path):
-    """Five imported pages, a Traditional repost (a duplicate pair) and an edit (a history with a diff)."""
-    text = (PAGES / "001_72962b98874534b5.txt").read_text(encoding="utf-8")
-    repost = tmp_path / "repost.txt"
-    repost.write_text("首頁 | 新聞\n" + to_traditional(text.split("(责编", 1)[0]), encoding="utf-8")
-    ingest_paths(paths=[PAGES], user=editor)
-    ingest_paths(paths=[repost], user=editor)
-    dup = Article.objects.get(duplicate_of__isnull=False)
-    article = dup.duplicate_of
-    article.title += "（修订）"
-    article.body = article.body.replace("。", "；", 1)
-    workflow.article_save_edit(article=article, user=editor, changed=["title", "body"])
-    return article, dup, ImportBatch.objects.order_by("pk").first()
 
 
 def violations(page):
@@ -52,6 +31,7 @@ def test_no_serious_or_critical_violation_on_the_desk(live_server, browser, edit
         "list-filtered": f"/admin/articles/article/?province={article.regions.first().parent_id or ''}",
         "change": f"/admin/articles/article/{article.pk}/change/",
         "upload": "/admin/articles/importbatch/upload/",
+        "table-import": "/admin/articles/article/import/",
         "batches": "/admin/articles/importbatch/",
         "batch": f"/admin/articles/importbatch/{batch.pk}/change/",
         "history": f"/admin/articles/article/{article.pk}/history/",
