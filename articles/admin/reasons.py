@@ -39,6 +39,7 @@ WARNINGS = {
     "title guessed": "标题是推测的",
     "body found by text density (no body below the header)": "正文按文字密度找到（标题下方没有正文）",
     "body much shorter than the page's prose": "正文比页面上的文字短得多，可能不完整",
+    "only the month of the issue is printed: dated the 1st": "原文只印了期号的月份：日期记为当月 1 日",
 }
 
 
