@@ -25,7 +25,8 @@ from articles.ingest import Gazetteer, IngestError, Vocabulary, parse  # noqa: E
 from tests.ingest.mutations import mutate  # noqa: E402
 
 # ../shared next to the checkout (CI), or next to the folder of worktrees.
-SHARED = next((p for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if p.is_dir()), ROOT.parent / "shared")
+SHARED = next((p for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if p.is_dir()),
+              ROOT.parent / "shared")
 REPORT_EVERY = 10_000
 
 
@@ -104,7 +105,8 @@ def main() -> int:
             print(f"{done} pages ({rate:.0f}/s): {outcomes['draft']} drafts, {outcomes['refused']} refused, "
                   f"{outcomes['crash']} crashes ({outcomes['crash'] * REPORT_EVERY / done:.1f} per 10,000)")
     for key, cases in sorted(crashes.items(), key=lambda kv: -len(kv[1])):
-        print(f"  {len(cases)}x {key}\n     replay: {sys.executable} bench/fuzz.py --seed {args.seed} --case {cases[0]}")
+        replay = f"{sys.executable} bench/fuzz.py --seed {args.seed} --case {cases[0]}"
+        print(f"  {len(cases)}x {key}\n     replay: {replay}")
     return 1 if crashes else 0
 
 
