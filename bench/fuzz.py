@@ -1,8 +1,8 @@
 #!/usr/bin/env python
 """Mutation fuzzing of parse(): real pages, damaged the way copy-paste and scraping damage them.
 
-    /work/main/.venv/bin/python bench/fuzz.py [--pages 20000] [--seed 1] [--save DIR]
-    /work/main/.venv/bin/python bench/fuzz.py --case 1234 [--seed 1]     # replay one case, with its traceback
+    .venv/bin/python bench/fuzz.py [--pages 20000] [--seed 1] [--save DIR]
+    .venv/bin/python bench/fuzz.py --case 1234 [--seed 1]     # replay one case, with its traceback
 
 Pages come from ../shared/samples and ../shared/corpus (or --dirs). parse() must return a draft
 or refuse with IngestError; anything else is a crash. Prints crashes per 10,000 pages, each

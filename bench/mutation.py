@@ -32,11 +32,12 @@ ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "var" / "mutation"
 
 # Each module with the tests that exercise it; mutmut then runs, per mutant, only those that reach it.
-WORKFLOW_TESTS = ["tests/admin/test_workflow.py", "tests/admin/test_gate.py", "tests/mutation_workflow"]
-WRITE_TESTS = ["tests/imports/test_command.py", "tests/imports/test_reposts.py", "tests/mutation_write"]
+WORKFLOW_TESTS = ["tests/admin/test_workflow.py", "tests/admin/test_gate.py",
+                  "tests/mutation_targets/test_workflow.py"]
+WRITE_TESTS = ["tests/imports/test_reposts.py", "tests/mutation_targets/test_write_path.py"]
 DEFAULT = {
     "articles/services/workflow.py": WORKFLOW_TESTS,
-    "articles/ingest/dedup.py": ["tests/ingest/test_dedup.py", "tests/imports/test_reposts.py", "tests/mutation_write"],
+    "articles/ingest/dedup.py": ["tests/ingest/test_dedup.py", "tests/mutation_targets/test_dedup.py"],
     "articles/services/articles.py": WRITE_TESTS,
 }
 MORE = {
