@@ -34,9 +34,12 @@ run: demo
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# ruff with the rules in pyproject.toml; prints each finding as path:line:column and ends with a count.
+# ruff with the rules in pyproject.toml: each finding as path:line:column, then a count per rule.
 lint: install
-	@$(BIN)/ruff check --output-format concise . && echo "ruff: no findings"
+	@$(BIN)/ruff check --quiet --output-format concise . || { \
+	  echo; echo "ruff: findings by rule (\`$(BIN)/ruff check --fix .\` fixes those marked [*]):"; \
+	  $(BIN)/ruff check --quiet --statistics .; exit 1; }
+	@echo "ruff: no findings"
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles

@@ -13,8 +13,10 @@ from taggit.models import Tag
 
 from articles import selectors_import
 from articles.ingest import Gazetteer, Vocabulary, parse
-from articles.ingest.script import to_traditional
-from articles.models import Article, ImportRecord, Region, SearchDocument, Source, Status, StatusChange
+from articles.ingest.script import name_key, to_traditional
+from django.core.exceptions import PermissionDenied
+
+from articles.models import Article, ImportBatch, ImportRecord, Region, SearchDocument, Source, Status, StatusChange
 from articles.services import articles as write
 
 pytestmark = pytest.mark.django_db
@@ -51,12 +53,12 @@ def _bands(text):
     return bands(_fp(text))
 
 
-def upsert(*drafts, status=Status.DRAFT, user=None, indexed=None, source_override=None):
+def upsert(*drafts, status=Status.DRAFT, user=None, indexed=None, source_override=None, batch=None):
     sources = write.SourceResolver(selectors_import.source_index())
     with transaction.atomic():
         return write.articles_upsert_from_drafts(drafts=list(drafts), status=status, sources=sources,
                                                  region_ids=write.region_id_map(), user=user, indexed=indexed,
-                                                 source_override=source_override)
+                                                 source_override=source_override, batch=batch)
 
 
 def test_every_field_of_a_new_draft_is_written(reviewer):
@@ -121,26 +123,30 @@ def test_a_new_version_at_a_known_url_updates_the_article_and_keeps_what_an_edit
     draft = draft_of(NO_DATE)
     [first] = upsert(draft)
     Article.objects.filter(pk=first.article.pk).update(title="编辑改的标题", edited_fields=["title"])
-    newer = dataclasses.replace(draft, sha256="e" * 64, filename="newer.txt", title="新标题", body="新的正文。",
-                                tags=("新标签",))
-    [result] = upsert(newer, user=editor)
+    newer = dataclasses.replace(draft, sha256="e" * 64, filename="n" * 1200, title="新标题", body="新的正文。",
+                                tags=("新标签",), region_codes=("44",), source="新华社")
+    batch = ImportBatch.objects.create()
+    [result] = upsert(newer, user=editor, batch=batch)
     article = Article.objects.get()
     assert (result.status, result.article.pk) == ("updated", first.article.pk)
     assert (article.title, article.body, article.raw_sha256, article.file_name) == (
-        "编辑改的标题", "新的正文。", "e" * 64, "newer.txt")
-    assert list(article.tags.names()) == ["新标签"]
+        "编辑改的标题", "新的正文。", "e" * 64, "n" * 1000)
+    assert (list(article.tags.names()), article.source.name) == (["新标签"], "新华社")
+    assert [r.code for r in article.regions.all()] == ["44"]
     assert article.history.first().history_change_reason == "重新导入（原文链接相同）"
-    assert ImportRecord.objects.filter(status="updated", article=article).exists()
+    record = ImportRecord.objects.get(status="updated")
+    assert (record.article, record.batch, record.file_name, record.sha256) == (article, batch, "n" * 1000, "e" * 64)
 
 
 def test_a_published_article_is_not_updated_by_an_editors_import(editor):
     draft = draft_of(NO_DATE)
     upsert(draft, status=Status.PUBLISHED)
     [result] = upsert(dataclasses.replace(draft, sha256="e" * 64, title="新标题"), user=editor)
-    assert result.status == "unchanged" and "审核" in result.note
+    assert (result.status, result.article.pk) == ("unchanged", Article.objects.get().pk)
+    assert result.note == "已发布的文章只有“审核”组能用新版本更新；本文件未导入。"
     assert Article.objects.get().title == draft.title
     record = ImportRecord.objects.get(sha256="e" * 64)
-    assert (record.status, record.error) == ("unchanged", result.note)
+    assert (record.status, record.error, record.article_id) == ("unchanged", result.note, result.article.pk)
 
 
 def test_a_repost_of_a_stored_article_stays_a_draft_linked_to_the_first_even_through_another_repost():
@@ -189,6 +195,33 @@ def test_sources_are_found_by_any_spelling_and_created_simplified():
 def test_a_source_override_replaces_the_pages_source():
     [result] = upsert(draft_of(STUDY), source_override="人民日报")
     assert result.article.source.name == "人民日报"
+    [updated] = upsert(draft_of(NO_DATE))
+    upsert(draft_of(NO_DATE, sha256="e" * 64), source_override="新华社")
+    assert Article.objects.get(pk=updated.article.pk).source.name == "新华社"
+
+
+def test_one_draft_goes_through_the_same_path_with_everything_it_is_given(reviewer):
+    batch, indexed = ImportBatch.objects.create(), set()
+    sources = write.SourceResolver(selectors_import.source_index())
+    with transaction.atomic():
+        result = write.article_upsert_from_draft(draft=draft_of(STUDY), status=Status.REVIEW, sources=sources,
+                                                 region_ids=write.region_id_map(), source_override="人民日报",
+                                                 user=reviewer, batch=batch, indexed=indexed)
+    article = Article.objects.get()
+    assert (result.status, result.article.pk, article.status, article.source.name) == (
+        "new", article.pk, Status.REVIEW, "人民日报")
+    assert (ImportRecord.objects.get().batch, indexed) == (batch, {article.pk})
+    assert article.history.get().history_user == reviewer
+
+
+def test_a_source_is_found_by_an_alias_that_is_another_name():
+    source = Source.objects.create(name="南方杂志", aliases=["南方杂志社"])
+    sources = write.SourceResolver(selectors_import.source_index())
+    first, again = sources.resolve("南方杂志社"), sources.resolve("南方杂志社")
+    assert (first.pk, again.pk, first.name, first.aliases) == (source.pk, source.pk, "南方杂志", ["南方杂志社"])
+    assert Source.objects.count() == 1
+    stale = write.SourceResolver({name_key("新华社"): source.pk + 100})  # a row gone since the index was read
+    assert stale.resolve("新华社").name == "新华社" and Source.objects.count() == 2
 
 
 def test_a_rolled_back_source_is_forgotten():
@@ -235,18 +268,54 @@ def test_reprocess_keeps_what_an_editor_changed_and_reports_whether_anything_cha
     assert write.article_reprocess(article=stored, **kwargs) is False
 
 
+def reprocess_kwargs():
+    return {"gazetteer": Gazetteer.default(), "vocabulary": Vocabulary(), "region_ids": write.region_id_map(),
+            "sources": write.SourceResolver(selectors_import.source_index())}
+
+
+def test_reprocess_puts_back_lost_regions_and_tags_alone_and_keeps_an_editors_source():
+    [result] = upsert(draft_of(STUDY))
+    article = Article.objects.get(pk=result.article.pk)
+    article.regions.clear()
+    assert write.article_reprocess(article=article, **reprocess_kwargs()) is True
+    assert [r.code for r in article.regions.all()] == ["3301"]
+    tags = sorted(article.tags.names())
+    article.tags.clear()
+    assert write.article_reprocess(article=article, **reprocess_kwargs()) is True
+    assert sorted(article.tags.names()) == tags
+    other = Source.objects.create(name="编辑选的来源")
+    Article.objects.filter(pk=article.pk).update(source=other, edited_fields=["source"])
+    article = Article.objects.get(pk=article.pk)
+    assert write.article_reprocess(article=article, **reprocess_kwargs()) is False
+    assert Article.objects.get(pk=article.pk).source == other
+
+
+def test_reprocess_refuses_an_editor_on_a_published_article_and_skips_what_cannot_be_parsed(editor):
+    [result] = upsert(draft_of(STUDY), status=Status.PUBLISHED)
+    article = Article.objects.get(pk=result.article.pk)
+    with pytest.raises(PermissionDenied):
+        write.article_reprocess(article=article, user=editor, **reprocess_kwargs())
+    article.raw_text = "   "
+    assert write.article_reprocess(article=article, **reprocess_kwargs()) is False
+
+
 def test_reprocess_of_many_counts_and_reports_failures_without_stopping(monkeypatch):
-    upsert(draft_of(STUDY), draft_of(SOUTH))
+    upsert(draft_of(STUDY), draft_of(SOUTH), draft_of(NO_DATE))
     Article.objects.filter(file_name=SOUTH).update(raw_text="")
-    assert write.articles_reprocess(queryset=Article.objects.all()) == (2, 0)
+    Article.objects.filter(file_name=STUDY).update(body="旧正文")
+    errors = []
+    assert write.articles_reprocess(queryset=Article.objects.all(), errors=errors) == (3, 1)
+    assert errors == []
+    assert Article.objects.get(file_name=STUDY).body != "旧正文"
 
     def broken(**kwargs):
         raise ValueError("a bug meets a page")
 
     monkeypatch.setattr(write, "article_reprocess", broken)
     errors = []
-    assert write.articles_reprocess(queryset=Article.objects.order_by("pk"), batch_size=1, errors=errors) == (2, 0)
-    assert [reason for _, reason in errors] == ["ValueError: a bug meets a page"] * 2
+    assert write.articles_reprocess(queryset=Article.objects.order_by("pk"), batch_size=1, errors=errors) == (3, 0)
+    assert errors == [(pk, "ValueError: a bug meets a page") for pk in Article.objects.order_by("pk").values_list(
+        "pk", flat=True)]
 
 
 def test_regions_are_mapped_by_code():
