@@ -2,7 +2,7 @@ from django.db import models
 
 
 class SearchDocument(models.Model):
-    """Segmented, script-normalised text of one article, kept in step with every save.
+    """Segmented, folded (fold_text: NFKC, simplified) text of one article, kept in step with every save.
 
     Whether the article is public is checked at query time against the article (scheduled articles
     go live without a job), never stored here. The columns hold space-separated tokens from
