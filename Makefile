@@ -1,16 +1,16 @@
-# Gaoku: `make run` starts the site on SQLite with demo content; `make test` runs the suite.
+# Gaoku: `make run` starts the site on SQLite with demo content; `make test` runs the suite; `make lint` runs ruff.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: run test install migrate demo worker serve clean
+.PHONY: run test lint install migrate demo worker serve clean
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
 install: $(VENV)/.installed
@@ -33,6 +33,13 @@ run: demo
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# ruff with the rules in pyproject.toml: each finding as path:line:column, then a count per rule.
+lint: install
+	@$(BIN)/ruff check --quiet --output-format concise . || { \
+	  echo; echo "ruff: findings by rule (\`$(BIN)/ruff check --fix .\` fixes those marked [*]):"; \
+	  $(BIN)/ruff check --quiet --statistics .; exit 1; }
+	@echo "ruff: no findings"
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles

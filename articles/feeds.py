@@ -97,4 +97,5 @@ class SourceFeed(LatestFeed):
 
 
 def atom(feed_class):
-    return type(f"Atom{feed_class.__name__}", (feed_class,), {"feed_type": Atom1Feed, "subtitle": feed_class.description})
+    attrs = {"feed_type": Atom1Feed, "subtitle": feed_class.description}
+    return type(f"Atom{feed_class.__name__}", (feed_class,), attrs)

@@ -5,7 +5,7 @@ from taggit.models import Tag
 
 from articles.ingest import Gazetteer, Vocabulary
 from articles.ingest.divisions import AliasRow, RegionRow
-from articles.ingest.script import normalize_key
+from articles.ingest.script import name_key
 
 from .models import Region, RegionAlias, Source, TagSynonym
 
@@ -33,10 +33,10 @@ def build_vocabulary() -> Vocabulary:
 
 
 def source_index() -> dict[str, int]:
-    """normalize_key(name or alias) -> Source id, so 南方雜誌 and 南方杂志 find one source."""
+    """name_key(name or alias) -> Source id, so 南方雜誌 and 南方杂志 find one source."""
     index: dict[str, int] = {}
     for pk, name, aliases in Source.objects.values_list("id", "name", "aliases"):
         for n in [name, *(aliases or [])]:
             if n:
-                index.setdefault(normalize_key(n), pk)
+                index.setdefault(name_key(n), pk)
     return index

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone as dt_timezone
+from datetime import date, datetime, time, UTC
 
 from django.core.cache import cache
 from django.db import connection
@@ -56,20 +56,20 @@ class Cursor:
         return f"{stamp},{self.pk}"
 
     @classmethod
-    def decode(cls, raw: str | None) -> "Cursor | None":
+    def decode(cls, raw: str | None) -> Cursor | None:
         """A cursor from the query string, or None when it is missing or malformed."""
         if not raw:
             return None
         stamp, _, pk = raw.partition(",")
         try:
             pk_value = int(pk)
-            when = None if stamp == "none" else datetime.fromtimestamp(int(stamp) / 1_000_000, tz=dt_timezone.utc)
+            when = None if stamp == "none" else datetime.fromtimestamp(int(stamp) / 1_000_000, tz=UTC)
         except (ValueError, OverflowError, OSError):
             return None
         return cls(when, pk_value)
 
     @classmethod
-    def of(cls, article) -> "Cursor":
+    def of(cls, article) -> Cursor:
         return cls(article.published_at, article.pk)
 
 
@@ -139,9 +139,9 @@ def keyset_page(queryset, *, before: str | None = None, after: str | None = None
 #
 # The cache key carries a version read from the database on every use: the newest row of the
 # article history (simple_history writes one for every save, delete and bulk import of an article,
-# whichever process made it: the import worker's writes reach the web processes), plus a generation number the signal receivers
-# in articles/signals.py bump when tags, regions or sources change. A cached value also remembers
-# when the next scheduled article goes live and is rebuilt from then on.
+# whichever process made it: the import worker's writes reach the web processes), plus a generation
+# number the signal receivers in articles/signals.py bump when tags, regions or sources change. A
+# cached value also remembers when the next scheduled article goes live and is rebuilt from then on.
 
 GENERATION_KEY = "site:generation"
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env python
 """Mutation fuzzing of parse(): real pages, damaged the way copy-paste and scraping damage them.
 
-    /work/main/.venv/bin/python bench/fuzz.py [--pages 20000] [--seed 1] [--save DIR]
-    /work/main/.venv/bin/python bench/fuzz.py --case 1234 [--seed 1]     # replay one case, with its traceback
+    .venv/bin/python bench/fuzz.py [--pages 20000] [--seed 1] [--save DIR]
+    .venv/bin/python bench/fuzz.py --case 1234 [--seed 1]     # replay one case, with its traceback
 
 Pages come from ../shared/samples and ../shared/corpus (or --dirs). parse() must return a draft
 or refuse with IngestError; anything else is a crash. Prints crashes per 10,000 pages, each
@@ -105,8 +105,8 @@ def main() -> int:
             print(f"{done} pages ({rate:.0f}/s): {outcomes['draft']} drafts, {outcomes['refused']} refused, "
                   f"{outcomes['crash']} crashes ({outcomes['crash'] * REPORT_EVERY / done:.1f} per 10,000)")
     for key, cases in sorted(crashes.items(), key=lambda kv: -len(kv[1])):
-        print(f"  {len(cases)}x {key}\n"
-              f"     replay: {sys.executable} bench/fuzz.py --seed {args.seed} --case {cases[0]}")
+        replay = f"{sys.executable} bench/fuzz.py --seed {args.seed} --case {cases[0]}"
+        print(f"  {len(cases)}x {key}\n     replay: {replay}")
     return 1 if crashes else 0
 
 

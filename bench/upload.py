@@ -68,7 +68,8 @@ class Browser:
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), NoRedirect())
 
     def request(self, path: str, data: bytes | None = None, headers: dict | None = None) -> tuple[int, str, str, float]:
-        req = urllib.request.Request(self.base + path, data=data, headers={"Referer": self.base + path, **(headers or {})})
+        headers = {"Referer": self.base + path, **(headers or {})}
+        req = urllib.request.Request(self.base + path, data=data, headers=headers)
         started = time.monotonic()
         try:
             with self.opener.open(req, timeout=300) as resp:
@@ -187,7 +188,8 @@ def main():
             if args.confirm:
                 status, batch_page, _, seconds = browser.post_form(confirm, {"confirm": "1"})
                 print(f"confirm request: {seconds:.2f} s (HTTP {status})")
-                polls, import_seconds = follow(browser, batch_page, r"已处理 \d+/\d+", "查看本批次导入的文章", args.limit)
+                polls, import_seconds = follow(browser, batch_page, r"已处理 \d+/\d+", "查看本批次导入的文章",
+                                               args.limit)
                 print(f"import done in {import_seconds:.1f} s; " + figures("batch page polls", polls))
                 _, _, page, _ = browser.request(batch_page)
                 counts = re.search(r'<p class="result-filters">(.*?)</p>', page, re.S)

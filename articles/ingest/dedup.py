@@ -1,6 +1,6 @@
 """Content fingerprints that survive boilerplate and script differences.
 
-SimHash over character 3-gram shingles of the normalised body (NFKC, simplified,
+SimHash over character 3-gram shingles of the folded body (NFKC, simplified,
 letters and digits only), vectorised with NumPy. Near-duplicates differ in a few
 bits; with four 16-bit bands, two fingerprints within Hamming distance 3 share at
 least one band exactly, so an indexed equality lookup on the bands finds them.
@@ -8,11 +8,10 @@ least one band exactly, so an indexed equality lookup on the bands finds them.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 import numpy as np
 
-from .script import to_simplified
+from .script import fold_text
 
 _KEEP = re.compile(r"[\W_]+", re.UNICODE)
 _MASK16 = 0xFFFF
@@ -22,14 +21,12 @@ MAX_CHARS = 6000
 MAX_DISTANCE = 3
 
 
-def normalise_for_fingerprint(text: str, normalised: str | None = None) -> str:
-    """Letters and digits of the text after NFKC, simplification and case folding.
+def fingerprint_text(text: str, folded: str | None = None) -> str:
+    """What the fingerprint shingles: the letters and digits of fold_text(text).
 
-    `normalised` is segment.normalize(text) when the caller has it already.
+    `folded` is fold_text(text) when the caller has it already.
     """
-    if normalised is None:
-        normalised = to_simplified(unicodedata.normalize("NFKC", text)).casefold()
-    return _KEEP.sub("", normalised)
+    return _KEEP.sub("", fold_text(text) if folded is None else folded)
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
@@ -40,9 +37,9 @@ def _mix(x: np.ndarray) -> np.ndarray:
     return x ^ (x >> np.uint64(31))
 
 
-def simhash(text: str, *, normalised: str | None = None) -> int:
+def simhash(text: str, *, folded: str | None = None) -> int:
     """64-bit SimHash as a signed int64 (fits a database BigIntegerField)."""
-    norm = normalise_for_fingerprint(text, normalised)[:MAX_CHARS]
+    norm = fingerprint_text(text, folded)[:MAX_CHARS]
     if len(norm) < 3:
         norm = norm.ljust(3, "\0")
     cps = np.frombuffer(norm.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)

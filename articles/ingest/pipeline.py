@@ -15,10 +15,10 @@ from .checks import checked
 from . import patterns as P
 from .decode import decode_bytes, html_to_text
 from .dedup import bands, simhash
-from .segment import index_tokens, normalize
+from .segment import index_tokens
 from .regions import _FOREIGN as FOREIGN
 from .regions import Gazetteer, choose_regions, score_regions
-from .script import to_simplified
+from .script import fold_text, to_simplified
 from .blocks import strip_end_mark
 from .structure import Layout, find_anchor, find_body, find_date_line, find_title, score_lines
 from .tagging import Vocabulary, extract_tags
@@ -207,12 +207,12 @@ def parse(data: bytes, filename: str, *, gazetteer: Gazetteer, vocabulary: Vocab
             if t not in gazetteer.names and not FOREIGN.fullmatch(t)][:5]
     rules["tags"] = "tfidf"
     language = _language(body, simple_body) if body else _language(text, to_simplified(text))
-    normalised = normalize(body or text)  # NFKC, simplified, case-folded: the fingerprint's and the index's text
-    fingerprint = simhash(body or text, normalised=normalised)
+    folded = fold_text(body or text)  # NFKC, simplified, case-folded: the fingerprint's and the index's text
+    fingerprint = simhash(body or text, folded=folded)
     title = layout.title or (body_lines[0][:60] if body_lines else filename)
     tokens = None
     if with_index_tokens:
-        tokens = (" ".join(index_tokens(normalize(title))), " ".join(index_tokens(normalised)) if body else "")
+        tokens = (" ".join(index_tokens(fold_text(title))), " ".join(index_tokens(folded)) if body else "")
     return checked(ArticleDraft(
         filename=filename,
         sha256=hashlib.sha256(data).hexdigest(),

@@ -50,8 +50,12 @@ def to_display_traditional(text: str, standard: str = "tw") -> str:
     return _CORRECTION.sub(lambda m: DISPLAY_CORRECTIONS[m.group()], converted)
 
 
+def fold_text(text: str) -> str:
+    """NFKC, simplified, case-folded: the form search, fingerprints and name keys compare. Never for display."""
+    return to_simplified(unicodedata.normalize("NFKC", text or "")).casefold()
+
+
 @lru_cache(maxsize=65536)
-def normalize_key(text: str) -> str:
-    """Key for comparing names: NFKC, simplified, case-folded, no spaces. Never for display."""
-    text = unicodedata.normalize("NFKC", text or "")
-    return "".join(to_simplified(text).casefold().split())
+def name_key(text: str) -> str:
+    """fold_text() without whitespace, the key names are compared by: 南方雜誌 and 南方 杂志 are one source."""
+    return "".join(fold_text(text).split())

@@ -95,7 +95,8 @@ class Article(models.Model):
     url = models.URLField("原文链接", max_length=1000, blank=True, validators=[http_url])
     language = models.CharField("文字", max_length=8, choices=Language.choices, default=Language.HANS)
     regions = models.ManyToManyField(Region, verbose_name="地区", blank=True, related_name="articles")
-    tags = TaggableManager("标签", through=TaggedArticle, blank=True, help_text="用逗号（，或,）、顿号（、）或空格分隔。")
+    tags = TaggableManager("标签", through=TaggedArticle, blank=True,
+                           help_text="用逗号（，或,）、顿号（、）或空格分隔。")
 
     # Indexed by article_status_pub_idx (status, published_at).
     status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.DRAFT)
@@ -155,15 +156,15 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
-    def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"pk": self.pk})
-
     def save(self, *args, **kwargs):
         self.title = self.title.strip()
         self.has_warnings = bool(self.warnings)
         if not self.summary and self.body:
             self.summary = self.body.strip().split("\n\n", 1)[0].strip()[:500]
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"pk": self.pk})
 
     def mark_edited(self, fields) -> None:
         """Record editor-changed fields so re-extract and re-import keep them (not saved here)."""

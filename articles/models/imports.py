@@ -91,7 +91,8 @@ class ImportRecord(models.Model):
     sha256 = models.CharField(max_length=64, db_index=True, blank=True)
     status = models.CharField("结果", max_length=10, choices=Result.choices)
     error = models.TextField("错误", blank=True)
-    article = models.ForeignKey("articles.Article", null=True, blank=True, on_delete=models.SET_NULL, related_name="import_records")
+    article = models.ForeignKey("articles.Article", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="import_records")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

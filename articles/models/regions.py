@@ -39,6 +39,9 @@ class Region(models.Model):
     def __str__(self):
         return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
 
+    def get_absolute_url(self):
+        return reverse("articles:region", kwargs={"code": self.code})
+
     def natural_key(self):
         return (self.code,)
 
@@ -46,9 +49,6 @@ class Region(models.Model):
     def path(self) -> str:
         """'浙江省/杭州市' or '重庆市': the form the importer emits."""
         return f"{self.parent.name}/{self.name}" if self.parent_id else self.name
-
-    def get_absolute_url(self):
-        return reverse("articles:region", kwargs={"code": self.code})
 
 
 class RegionAlias(models.Model):

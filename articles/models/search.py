@@ -2,15 +2,16 @@ from django.db import models
 
 
 class SearchDocument(models.Model):
-    """Segmented, script-normalised text of one article, kept in step with every save.
+    """Segmented, folded (fold_text: NFKC, simplified) text of one article, kept in step with every save.
 
     Whether the article is public is checked at query time against the article (scheduled articles
-    go live without a job), never stored here. The columns hold space-separated tokens from articles.ingest.segment.segment(),
-    so stock PostgreSQL full text search and SQLite FTS5 can index Chinese. The
-    vendor-specific indexes live in vendor-guarded migrations.
+    go live without a job), never stored here. The columns hold space-separated tokens from
+    articles.ingest.segment.segment(), so stock PostgreSQL full text search and SQLite FTS5 can
+    index Chinese. The vendor-specific indexes live in vendor-guarded migrations.
     """
 
-    article = models.OneToOneField("articles.Article", on_delete=models.CASCADE, primary_key=True, related_name="search_document")
+    article = models.OneToOneField("articles.Article", on_delete=models.CASCADE, primary_key=True,
+                                   related_name="search_document")
     title = models.TextField(blank=True)
     body = models.TextField(blank=True)
     meta = models.TextField(blank=True, help_text="source, tags, regions, authors")
@@ -19,3 +20,6 @@ class SearchDocument(models.Model):
     class Meta:
         verbose_name = "搜索索引"
         verbose_name_plural = "搜索索引"
+
+    def __str__(self):
+        return f"搜索索引 #{self.article_id}"

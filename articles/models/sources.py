@@ -4,7 +4,7 @@ from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils.text import slugify
 
-from articles.ingest.script import normalize_key, to_simplified
+from articles.ingest.script import name_key, to_simplified
 
 # Links readers may follow: http(s) only, never javascript: or data:.
 http_url = URLValidator(schemes=["http", "https"], message="请输入以 http:// 或 https:// 开头的网址。")
@@ -43,9 +43,6 @@ class Source(models.Model):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.name,)
-
     def save(self, *args, **kwargs):
         self.name = to_simplified(self.name.strip())
         if not self.slug:
@@ -55,8 +52,19 @@ class Source(models.Model):
         try:
             self.clean_fields(exclude=[f.name for f in self._meta.fields if f.name not in ("slug", "homepage")])
         except ValidationError as exc:
-            raise ValidationError({k: [f"来源“{self.name}”：{m}" for m in v] for k, v in exc.message_dict.items()})
+            raise ValidationError(
+                {k: [f"来源“{self.name}”：{m}" for m in v] for k, v in exc.message_dict.items()}
+            ) from exc
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        try:
+            return reverse("articles:source", kwargs={"slug": self.slug})
+        except NoReverseMatch:  # a row stored before slugs were validated: no link rather than a 500 for readers
+            return ""
+
+    def natural_key(self):
+        return (self.name,)
 
     @property
     def homepage_link(self) -> str:
@@ -64,10 +72,4 @@ class Source(models.Model):
 
     def match_keys(self) -> set[str]:
         """Normalised keys (NFKC, simplified) under which imports find this source."""
-        return {normalize_key(n) for n in [self.name, *self.aliases] if n}
-
-    def get_absolute_url(self):
-        try:
-            return reverse("articles:source", kwargs={"slug": self.slug})
-        except NoReverseMatch:  # a row stored before slugs were validated: no link rather than a 500 for readers
-            return ""
+        return {name_key(n) for n in [self.name, *self.aliases] if n}

@@ -8,8 +8,8 @@ from datetime import datetime
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 
-from articles.ingest.script import to_traditional
-from articles.ingest.segment import normalize, segment
+from articles.ingest.script import fold_text, to_traditional
+from articles.ingest.segment import segment
 
 _PHRASE = re.compile(r'"([^"]+)"|“([^”]+)”|「([^」]+)」')
 
@@ -67,8 +67,8 @@ def highlight(text: str, query: ParsedQuery, *, width: int = 140) -> SafeString:
     """An escaped snippet of text around the first match, matches wrapped in <mark>."""
     text = text or ""
     needles = _needles(query)
-    # normalize() keeps length for nearly all CJK text, so offsets map back to the original.
-    norm = normalize(text)
+    # fold_text() keeps length for nearly all CJK text, so offsets map back to the original.
+    norm = fold_text(text)
     if len(norm) != len(text):
         norm = text.casefold()
         needles = sorted({*needles, *(to_traditional(n) for n in needles)}, key=len, reverse=True)

@@ -13,7 +13,7 @@ from django.utils.text import slugify
 
 from articles.ingest import ArticleDraft
 from articles.ingest.dedup import NearDuplicates, bands
-from articles.ingest.script import normalize_key, to_simplified
+from articles.ingest.script import name_key, to_simplified
 from articles.models import Article, ImportRecord, Region, Source, Status, StatusChange
 
 from . import rows
@@ -66,7 +66,7 @@ class SourceResolver:
     def resolve(self, name: str | None) -> Source | None:
         if not name:
             return None
-        key = normalize_key(name)
+        key = name_key(name)
         pk = self.index.get(key)
         if pk is not None:
             row = self._row(pk)

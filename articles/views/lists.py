@@ -125,9 +125,11 @@ def archive_index(request):
 
 @require_GET
 def tag_index(request):
-    return render(request, "articles/tag_index.html", {"tags": site.tag_counts(), "crumbs": trail(("标签", request.path))})
+    context = {"tags": site.tag_counts(), "crumbs": trail(("标签", request.path))}
+    return render(request, "articles/tag_index.html", context)
 
 
 @require_GET
 def region_index(request):
-    return render(request, "articles/region_index.html", {"tree": site.region_tree(), "crumbs": trail(("地区", request.path))})
+    context = {"tree": site.region_tree(), "crumbs": trail(("地区", request.path))}
+    return render(request, "articles/region_index.html", context)

@@ -38,7 +38,8 @@ def reader_script(request) -> str:
 def set_script(request):
     to = HANT if request.GET.get("to") == HANT else HANS
     target = request.GET.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
         target = "/"
     response = HttpResponseRedirect(target)
     response.set_cookie(COOKIE, to, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
@@ -89,7 +90,7 @@ def convert_html(html: str, script: str = HANT, standard: str = "tw") -> str:
         if len(converted) != len(texts):
             converted = [convert(t) for t in texts]
     # Splice right to left so earlier offsets in the same part stay valid.
-    for (i, a, b), text in sorted(zip(pieces, converted), key=lambda x: (x[0][0], -x[0][1])):
+    for (i, a, b), text in sorted(zip(pieces, converted, strict=True), key=lambda x: (x[0][0], -x[0][1])):
         parts[i] = parts[i][:a] + text + parts[i][b:]
     return "".join(parts)
 
@@ -106,7 +107,8 @@ class ScriptMiddleware:
         if not response.streaming and response.get("Content-Type", "").startswith("text/html"):
             charset = response.charset or "utf-8"
             html = response.content.decode(charset)
-            response.content = convert_html(html, reader_script(request), settings.GAOKU_TRADITIONAL_STANDARD).encode(charset)
+            converted = convert_html(html, reader_script(request), settings.GAOKU_TRADITIONAL_STANDARD)
+            response.content = converted.encode(charset)
             if response.has_header("Content-Length"):
                 response["Content-Length"] = str(len(response.content))
         return response

@@ -6,6 +6,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from articles.models import Article, Region, RegionAlias, Source, Status
+from articles.tag_strings import parse_tags
 
 pytestmark = pytest.mark.django_db
 
@@ -105,7 +106,7 @@ class TestRegions:
 class TestTagsAndSources:
     def test_chinese_separators_and_unicode_slugs(self):
         a = make()
-        a.tags.add(*__import__("articles.tag_strings", fromlist=["parse_tags"]).parse_tags("基层党建，乡村振兴、党建 党建"))
+        a.tags.add(*parse_tags("基层党建，乡村振兴、党建 党建"))
         assert sorted(a.tags.names()) == ["乡村振兴", "党建", "基层党建"]
         assert Tag.objects.get(name="基层党建").slug == "基层党建"
 

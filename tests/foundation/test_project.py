@@ -32,7 +32,8 @@ def test_postgresql_database_has_utf8_ctype():
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only: SQLite has no ctype")
     with connection.cursor() as cur:
-        cur.execute("SELECT pg_encoding_to_char(encoding), datctype FROM pg_database WHERE datname = current_database()")
+        cur.execute("SELECT pg_encoding_to_char(encoding), datctype FROM pg_database"
+                    " WHERE datname = current_database()")
         encoding, ctype = cur.fetchone()
     assert encoding == "UTF8"
     assert "utf" in ctype.lower().replace("-", ""), ctype

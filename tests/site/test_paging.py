@@ -76,7 +76,8 @@ def test_bad_cursor_shows_first_page(client, db, cursor):
 
 
 LIST_URLS = ["/", "/articles/", "/tags/党建/", "/regions/33/", "/regions/3301/", "/sources/学习时报/",
-             "/archive/{year}/", "/archive/{year}/{month:02d}/", "/tags/", "/regions/", "/search/?q=基层党建", "/feed/", "/sitemap.xml", "/sitemap-articles.xml", "/sitemap-tags.xml"]
+             "/archive/{year}/", "/archive/{year}/{month:02d}/", "/tags/", "/regions/", "/search/?q=基层党建",
+             "/feed/", "/sitemap.xml", "/sitemap-articles.xml", "/sitemap-tags.xml"]
 
 
 @pytest.mark.parametrize("url", LIST_URLS)

@@ -67,10 +67,11 @@ def test_the_qr_code_encodes_the_article_address(client, samples):
     # Same matrix as segno makes for the absolute address: different text gives different modules.
     url = f"http://testserver/articles/{samples[HANS].pk}/"
     svg = client.get(f"/articles/{samples[HANS].pk}/qr.svg").content
+    style = {"kind": "svg", "scale": 4, "border": 2, "dark": "#1f2328", "title": "本文地址的二维码"}
     expected = io.BytesIO()
-    segno.make(url, error="m").save(expected, kind="svg", scale=4, border=2, dark="#1f2328", title="本文地址的二维码")
+    segno.make(url, error="m").save(expected, **style)
     other = io.BytesIO()
-    segno.make(url + "x", error="m").save(other, kind="svg", scale=4, border=2, dark="#1f2328", title="本文地址的二维码")
+    segno.make(url + "x", error="m").save(other, **style)
     assert svg == expected.getvalue() != other.getvalue()
 
 

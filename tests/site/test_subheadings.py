@@ -17,7 +17,8 @@ def test_subheading_shape(line, expected):
 
 def test_article_page_shows_subheadings_as_headings(client):
     body = "\n\n".join(["近期大盘宽幅震荡，不少上市公司纷纷展开自救。", "一、提高政治站位",
-                        "回购与增持在性质上有差别。<script>alert(1)</script>", "产业资本掀起增持潮", "随后指数均出现波段上涨行情。"])
+                        "回购与增持在性质上有差别。<script>alert(1)</script>", "产业资本掀起增持潮",
+                        "随后指数均出现波段上涨行情。"])
     article = Article.objects.create(title="近500家公司停牌", body=body, status=Status.PUBLISHED, raw_sha256="f" * 64)
     html = client.get(article.get_absolute_url()).content.decode()
     assert '<h2 class="subhead">一、提高政治站位</h2>' in html and '<h2 class="subhead">产业资本掀起增持潮</h2>' in html
