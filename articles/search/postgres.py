@@ -59,8 +59,10 @@ class PostgresBackend(SqlSearchBackend):
         return "d.search_vector @@ to_tsquery('simple', %s)", [tsquery_text(query, weight="A" if in_title else "")]
 
     def rank_order(self, query):
-        if self.rum:  # read from the index, in its order
-            return "d.search_vector <=> to_tsquery('simple', %s), d.article_id DESC", [tsquery_text(query)]
+        if self.rum:
+            # The index's own order and nothing after it: a tie-breaking column would make the planner sort
+            # every match instead of stopping after the page (rum returns equal distances in a stable order).
+            return "d.search_vector <=> to_tsquery('simple', %s)", [tsquery_text(query)]
         return "ts_rank(d.search_vector, to_tsquery('simple', %s)) DESC, d.article_id DESC", [tsquery_text(query)]
 
     def estimate(self, query, articles):
