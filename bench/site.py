@@ -155,7 +155,7 @@ def main():
     parser.add_argument("--database", default="gaoku_bench_site")
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--concurrency", default="1,2,8", help="client processes; comma-separated runs")
-    parser.add_argument("--rounds", type=int, default=5, help="rounds per query for the backend-alone table")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds per query for the backend-alone table (0: skip it)")
     args = parser.parse_args()
 
     db_url = f"postgres://postgres@127.0.0.1:5432/{args.database}"
@@ -191,7 +191,8 @@ def main():
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-    backend_alone(args.rounds)
+    if args.rounds:
+        backend_alone(args.rounds)
 
 
 if __name__ == "__main__":
