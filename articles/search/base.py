@@ -61,9 +61,11 @@ class SearchBackend:
         if query.empty:
             return SearchHits()
         articles = scope(filters or SearchFilters(), now or timezone.now())
-        offset = max(0, min(offset, RESULT_WINDOW - 1))
+        offset = max(0, offset)
         want = min(offset + limit, RESULT_WINDOW)
-        if sort == "date":
+        if offset >= want:
+            ordered = []  # past the result window: the count, no page
+        elif sort == "date":
             ordered = self.newest(query, articles, limit=want)
         else:
             ordered = self.relevant(query, articles, want)
