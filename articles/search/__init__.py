@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from django.db import connection
 
-from .base import CANDIDATE_LIMIT, SearchBackend
+from .base import CANDIDATE_LIMIT, RESULT_WINDOW, SearchBackend
 from .documents import document_for, index_article, rebuild_index
 from .fallback import FallbackBackend
 from .postgres import PostgresBackend
@@ -22,6 +22,6 @@ def search(text: str, **kwargs) -> SearchHits:
 
 
 __all__ = [
-    "CANDIDATE_LIMIT", "ParsedQuery", "SearchBackend", "SearchFilters", "SearchHits", "document_for",
+    "CANDIDATE_LIMIT", "RESULT_WINDOW", "ParsedQuery", "SearchBackend", "SearchFilters", "SearchHits", "document_for",
     "get_backend", "highlight", "index_article", "parse_query", "rebuild_index", "search",
 ]

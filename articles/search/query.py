@@ -54,8 +54,16 @@ class SearchFilters:
 @dataclass
 class SearchHits:
     ids: list[int] = field(default_factory=list)  # the requested page, in order
-    total: int = 0  # matches counted, capped at the candidate limit
-    capped: bool = False
+    total: int = 0  # every match, counted or (exact False) estimated
+    exact: bool = True
+
+    @property
+    def rounded_total(self) -> int:
+        """The total as a reader should see it: an estimate to two significant figures."""
+        if self.exact or self.total < 100:
+            return self.total
+        step = 10 ** (len(str(self.total)) - 2)
+        return round(self.total / step) * step
 
 
 def _needles(query: ParsedQuery) -> list[str]:

@@ -11,7 +11,7 @@ from articles.models import Region, Source
 from .nav import trail
 
 PER_PAGE = 20
-MAX_PAGE = engine.CANDIDATE_LIMIT // PER_PAGE
+MAX_PAGE = engine.RESULT_WINDOW // PER_PAGE
 
 
 def _day(raw, *, next_day=False):
@@ -65,12 +65,12 @@ def search(request):
     other_q = ""
     if q and not results:
         other_q = next((c for c in (to_traditional(q), to_simplified(q)) if c != q), "")
-    last_page = max(1, (min(hits.total, engine.CANDIDATE_LIMIT) + PER_PAGE - 1) // PER_PAGE)
+    last_page = max(1, (min(hits.total, engine.RESULT_WINDOW) + PER_PAGE - 1) // PER_PAGE)
     return render(
         request,
         "articles/search.html",
         {
-            "q": q, "sort": sort, "results": results, "hits": hits, "number": number,
+            "q": q, "sort": sort, "results": results, "hits": hits, "number": number, "window": engine.RESULT_WINDOW,
             "has_next": number < last_page, "has_previous": number > 1,
             "tag": tag, "region": region, "source": source,
             "date_from": request.GET.get("from", ""), "date_to": request.GET.get("to", ""),
