@@ -47,6 +47,6 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0012_search_document_public_checked_at_query_time")]
+    dependencies = [("articles", "0013_import_chunks")]
 
     operations = [migrations.RunPython(forward, backward, elidable=False)]
