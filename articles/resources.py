@@ -257,7 +257,8 @@ class ArticleResource(resources.ModelResource):
         # The preview's diff shows the relations as the row sets them (they are written later, in bulk).
         pending = {k: getattr(instance, f"_pending_{k}", None) for k in ("regions", "tags")}
         new = self._relations_shown(regions=pending["regions"] or [], tags=pending["tags"] or [])
-        instance._shown = {**getattr(instance, "_shown", {}), **{k: new[k] for k, v in pending.items() if v is not None}}
+        instance._shown = {**getattr(instance, "_shown", {}),
+                           **{k: new[k] for k, v in pending.items() if v is not None}}
         try:
             workflow.check_change(user, stored=stored, status=instance.status, publish_at=instance.publish_at,
                                   changed=instance._import_changed)
@@ -307,7 +308,8 @@ class ArticleResource(resources.ModelResource):
         self._pending.append((kwargs["row_number"], row, workflow.ArticleEdit(
             article=instance, stored=getattr(instance, "_import_stored", None),
             changed=getattr(instance, "_import_changed", set()),
-            region_ids=getattr(instance, "_pending_regions", None), tag_names=getattr(instance, "_pending_tags", None))))
+            region_ids=getattr(instance, "_pending_regions", None),
+            tag_names=getattr(instance, "_pending_tags", None))))
         if len(self._pending) >= self._meta.batch_size:
             self._flush()
         self.after_save_instance(instance, row, **kwargs)
@@ -331,7 +333,8 @@ class ArticleResource(resources.ModelResource):
             with transaction.atomic():
                 self._save([edit for _, _, edit in pending])
         except (DatabaseError, PermissionDenied, ValidationError):
-            for (number, row, edit), given in zip(pending, given_ids):  # which rows does the database refuse?
+            # Which rows does the database refuse?
+            for (number, row, edit), given in zip(pending, given_ids, strict=True):
                 edit.article.pk = given  # not the id of the rolled-back insert
                 try:
                     with transaction.atomic():

@@ -67,8 +67,8 @@ def main() -> None:
     data = ChineseCSV().create_dataset(dataset.csv.encode("utf-8-sig"))
     for label, dry_run in (("preview (dry run)", True), ("confirm", False)):
         started, cpu = time.perf_counter(), time.process_time()
-        run = lambda: ArticleResource().import_data(data, dry_run=dry_run, use_transactions=True,  # noqa: E731
-                                                    user=user, raise_errors=True)
+        run = lambda dry_run=dry_run: ArticleResource().import_data(  # noqa: E731
+            data, dry_run=dry_run, use_transactions=True, user=user, raise_errors=True)
         if os.environ.get("BENCH_QUERIES"):
             from collections import Counter
 
@@ -77,7 +77,8 @@ def main() -> None:
 
             with CaptureQueriesContext(connection) as queries:
                 result = run()
-            shapes = Counter(q["sql"][:int(os.environ.get("BENCH_QUERIES_WIDTH", 70))] for q in queries.captured_queries)
+            width = int(os.environ.get("BENCH_QUERIES_WIDTH", 70))
+            shapes = Counter(q["sql"][:width] for q in queries.captured_queries)
             print(f"{label}: {len(queries.captured_queries) / len(data):.1f} queries per row")
             for shape, n in shapes.most_common(12):
                 print(f"  {n:6d}  {shape}")
@@ -115,7 +116,7 @@ def main() -> None:
     fresh = tablib.Dataset(headers=dataset.headers)
     for row in dataset:
         fresh.append([("" if h == "id" else "draft" if h == "status" else f"{v}·新" if h == "title" else v)
-                      for h, v in zip(dataset.headers, row)])
+                      for h, v in zip(dataset.headers, row, strict=True)])
     started, cpu = time.perf_counter(), time.process_time()
     result = ArticleResource().import_data(fresh, dry_run=False, use_transactions=True, user=user, raise_errors=True)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu

@@ -76,9 +76,8 @@ def run_import(env: dict, folder: Path, count: int) -> tuple[float, list[int]]:
     cmd = [PY, "manage.py", "import_texts", "--json", str(folder)]
     started = time.monotonic()
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    marks, seen, samples = [count * q // 4 for q in (1, 2, 3, 4)], 0, []
-    for _ in proc.stdout:
-        seen += 1
+    marks, samples = [count * q // 4 for q in (1, 2, 3, 4)], []
+    for seen, _ in enumerate(proc.stdout, start=1):
         if marks and seen >= marks[0]:
             samples.append(rss_kb(proc.pid))
             marks.pop(0)
@@ -185,7 +184,8 @@ def profile(name: str, url: str, folder: Path, count: int, parsers: int | None =
     wall = time.perf_counter() - wall0
     writer_cpu = time.process_time() - cpu0
     children = os.times()
-    parsers_cpu = children.children_user + children.children_system - children0.children_user - children0.children_system
+    parsers_cpu = (children.children_user + children.children_system
+                   - children0.children_user - children0.children_system)
     server = _backend_cpu(backend) - server0 if backend else 0.0
     waited = sum(t for _, t in waits.values())
     print(f"{name}: {count} pages in {wall:.1f} s ({count / wall:.0f} articles/s): {dict(summary.counts)}")

@@ -81,7 +81,8 @@ class ArticleAdmin(IdsOnlyAutocomplete, ImportExportMixin, SimpleHistoryAdmin):
             if dataset is not None and table_import_in_background(len(dataset)):
                 batch = table_preview_enqueue(dataset=dataset, user=request.user,
                                               file_name=form.cleaned_data["import_file"].name)
-                self.message_user(request, f"共 {len(dataset)} 行，正在后台预览；本页显示进度，预览完成后在这里确认导入。")
+                self.message_user(request, f"共 {len(dataset)} 行，正在后台预览；"
+                                           "本页显示进度，预览完成后在这里确认导入。")
                 return redirect("admin:articles_importbatch_change", batch.pk)
         return super().import_action(request, **kwargs)
 
@@ -233,7 +234,8 @@ class ArticleAdmin(IdsOnlyAutocomplete, ImportExportMixin, SimpleHistoryAdmin):
         view = self.admin_site.admin_view
         return [
             path("<int:pk>/preview/", view(self.preview_view), name="articles_article_preview"),
-            path("<int:pk>/compare/", view(lambda r, pk: desk.compare_view(self, r, pk)), name="articles_article_compare"),
+            path("<int:pk>/compare/", view(lambda r, pk: desk.compare_view(self, r, pk)),
+                 name="articles_article_compare"),
             path("attention/", view(lambda r: desk.attention_view(self, r)), name="articles_article_attention"),
             path("tags/autocomplete/", view(lambda r: desk.tag_autocomplete_view(self, r)),
                  name="articles_article_tag_autocomplete"),

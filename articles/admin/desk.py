@@ -71,7 +71,8 @@ def compare_view(modeladmin, request, pk):
                      "b": b if b not in (None, "", []) else "—", "differs": a != b})
     context = {**modeladmin.admin_site.each_context(request), "title": "重复稿对照", "opts": modeladmin.model._meta,
                "original": original, "duplicate": duplicate, "rows": rows,
-               "tags": (", ".join(t.name for t in original.tags.all()), ", ".join(t.name for t in duplicate.tags.all())),
+               "tags": (", ".join(t.name for t in original.tags.all()),
+                        ", ".join(t.name for t in duplicate.tags.all())),
                "regions": ("、".join(map(str, original.regions.all())), "、".join(map(str, duplicate.regions.all())))}
     return TemplateResponse(request, "admin/articles/compare.html", context)
 

@@ -118,7 +118,8 @@ class AttentionFilter(admin.SimpleListFilter):
                        "正文很短、缺失、似乎被截断，或比页面上的文字短得多：请对照原始文本。"),
         "body_guessed": ("正文是按文字密度找到的", Q(warnings__icontains="body found by text density"),
                          "标题下方没有正文，导入程序取了页面上文字最密的一段：请核对正文的开头和结尾。"),
-        "duplicates": ("疑似重复", Q(duplicate_of__isnull=False), "与已有文章几乎相同：打开后对照原稿，决定保留哪篇或标为不重复。"),
+        "duplicates": ("疑似重复", Q(duplicate_of__isnull=False),
+                       "与已有文章几乎相同：打开后对照原稿，决定保留哪篇或标为不重复。"),
         "no_regions": ("没有地区", Q(regions__isnull=True), "没有识别出地区：请添加地区。"),
         "no_tags": ("没有标签", Q(tagged_items__isnull=True), "没有标签：请添加标签。"),
     }

@@ -47,7 +47,10 @@ class ArticleForm(forms.ModelForm):
 
     class Meta:
         model = Article
-        fields = "__all__"
+        # What an editor may change, in the order of ArticleAdmin.fieldsets; the import provenance
+        # (raw text, hashes, warnings) is shown read-only there and never posted back.
+        fields = ("title", "body", "summary", "source", "published_at", "date_only", "authors", "editors", "views",
+                  "url", "language", "regions", "tags", "status", "publish_at", "duplicate_of")
         widgets = {
             "body": forms.Textarea(attrs={"rows": 24, "class": "gaoku-body"}),
             "summary": forms.Textarea(attrs={"rows": 3}),
@@ -107,7 +110,7 @@ class ArticleForm(forms.ModelForm):
             workflow.check_change(self.user, stored=self.stored, status=status, publish_at=publish_at,
                                   changed=self.changed_fields)
         except (PermissionDenied, ValidationError) as exc:
-            raise ValidationError(exc.messages if isinstance(exc, ValidationError) else str(exc))
+            raise ValidationError(exc.messages if isinstance(exc, ValidationError) else str(exc)) from exc
         return cleaned
 
     def _changed_against_stored(self, cleaned) -> set[str]:

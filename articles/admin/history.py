@@ -47,7 +47,7 @@ def text_diff(old: str | None, new: str | None) -> SafeString:
 class ChineseHistoryHelper(HistoricalRecordContextHelper):
     def context_for_delta_changes(self, delta):
         rows = super().context_for_delta_changes(delta)
-        for row, change in zip(rows, delta.changes):
+        for row, change in zip(rows, delta.changes, strict=True):
             if change.field in TEXT_FIELDS:
                 row["diff"] = text_diff(change.old, change.new)
         return rows

@@ -190,7 +190,8 @@ class ImportBatchAdmin(admin.ModelAdmin):
     def get_urls(self):
         return [
             path("upload/", self.admin_site.admin_view(self.upload_view), name="articles_importbatch_upload"),
-            path("<int:pk>/confirm/", self.admin_site.admin_view(self.confirm_view), name="articles_importbatch_confirm"),
+            path("<int:pk>/confirm/", self.admin_site.admin_view(self.confirm_view),
+                 name="articles_importbatch_confirm"),
             path("<int:pk>/table/", self.admin_site.admin_view(self.table_confirm_view),
                  name="articles_importbatch_table_confirm"),
         ] + super().get_urls()
@@ -239,7 +240,8 @@ class ImportBatchAdmin(admin.ModelAdmin):
                 upload_discard(batch=batch)
                 self.message_user(request, "已取消导入，上传的文件已删除。")
                 return HttpResponseRedirect(reverse("admin:articles_importbatch_changelist"))
-            if "restart" in request.POST and preview is not None and (preview.stalled or preview.state == UploadPreview.State.FAILED):
+            if "restart" in request.POST and preview is not None and (
+                    preview.stalled or preview.state == UploadPreview.State.FAILED):
                 from articles.tasks_uploads import preview_upload
 
                 UploadPreview.objects.filter(pk=preview.pk).update(state=UploadPreview.State.QUEUED, processed=0,

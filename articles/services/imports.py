@@ -19,10 +19,10 @@ import threading
 import time
 import zipfile
 from collections import Counter, deque
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection
@@ -151,7 +151,7 @@ def ingest_paths(*, paths: list[str | Path], status: str = Status.DRAFT, source_
     return summary
 
 
-def import_refs(refs: list[InputRef], *, writer: "_Writer", limits: Limits, workers: int | None, chunk_size: int,
+def import_refs(refs: list[InputRef], *, writer: _Writer, limits: Limits, workers: int | None, chunk_size: int,
                 summary: ImportSummary, on_file: Callable[[FileOutcome], None] | None) -> None:
     """Read, parse and write these inputs, `chunk_size` files a transaction; outcomes go to `summary`."""
     if workers is None:
@@ -312,7 +312,7 @@ def _report(outcomes, summary: ImportSummary, on_file) -> None:
             on_file(outcome)
 
 
-def _prepare_chunk(chunk: list[InputRef], limits, zips, parsers: Parsers, writer: "_Writer"):
+def _prepare_chunk(chunk: list[InputRef], limits, zips, parsers: Parsers, writer: _Writer):
     """Read a chunk, drop bytes already imported, and start parsing the rest."""
     outcomes: list[FileOutcome | None] = [None] * len(chunk)
     jobs: list[tuple[int, bytes, str]] = []
@@ -331,7 +331,7 @@ def _prepare_chunk(chunk: list[InputRef], limits, zips, parsers: Parsers, writer
     known = {} if writer.dry_run else dict(
         Article.objects.filter(raw_sha256__in=[h for _, _, h in jobs]).values_list("raw_sha256", "id"))
     to_parse = []
-    for i, data, sha in jobs:
+    for i, _, sha in jobs:
         if sha in known:
             outcomes[i] = FileOutcome(chunk[i].name, "unchanged", article_id=known[sha], sha256=sha)
         else:
@@ -340,10 +340,10 @@ def _prepare_chunk(chunk: list[InputRef], limits, zips, parsers: Parsers, writer
     return outcomes, to_parse, parsers.submit([(chunk[i].name, data) for i, data, _ in jobs if i in wanted])
 
 
-def _finish_chunk(chunk: list[InputRef], prepared, parsers: Parsers, writer: "_Writer") -> list[FileOutcome]:
+def _finish_chunk(chunk: list[InputRef], prepared, parsers: Parsers, writer: _Writer) -> list[FileOutcome]:
     outcomes, to_parse, submitted = prepared
     drafts, positions = [], []
-    for i, (name, draft, error, trace) in zip(to_parse, parsers.results(submitted)):
+    for i, (name, draft, error, trace) in zip(to_parse, parsers.results(submitted), strict=True):
         if draft is None:
             if trace:
                 logger.error("parsing %s failed\n%s", name, trace)
@@ -352,7 +352,7 @@ def _finish_chunk(chunk: list[InputRef], prepared, parsers: Parsers, writer: "_W
             drafts.append(draft)
             positions.append(i)
     others = [o for o in outcomes if o is not None]
-    for i, outcome in zip(positions, writer.write(drafts, others)):
+    for i, outcome in zip(positions, writer.write(drafts, others), strict=True):
         outcomes[i] = outcome
     return outcomes
 
@@ -477,7 +477,7 @@ class _Writer:
             rebuild_index(queryset=Article.objects.filter(pk__in=written))
         return [FileOutcome(d.filename, r.status, draft=d, article_id=r.article.pk, sha256=d.sha256,
                             duplicate_of_id=r.duplicate_of.pk if r.duplicate_of else None)
-                for d, r in zip(drafts, results)]
+                for d, r in zip(drafts, results, strict=True)]
 
     def _write_one(self, draft: ArticleDraft) -> FileOutcome:
         indexed: set[int] = set()

@@ -10,9 +10,9 @@ import re
 import stat
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Iterator
 
 TEXT_SUFFIXES = {".txt", ".html", ".htm"}
 ZIP_SUFFIX = ".zip"
@@ -42,7 +42,8 @@ _UNPRINTABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 def display_name(name: str) -> str:
-    """A name every report and database can hold: undecodable bytes of a file name (surrogates) and NUL become U+FFFD."""
+    """A name every report and database can hold: undecodable bytes of a file name (surrogates) and NUL become
+    U+FFFD."""
     return _UNPRINTABLE.sub("\ufffd", name)
 
 
@@ -109,11 +110,13 @@ def _zip_refs(path: Path, limits: Limits, out: Gathered) -> Iterator[InputRef]:
         yield InputRef(display_name(str(path)), path, error=f"not a readable zip archive: {exc}")
         return
     if len(infos) > limits.max_zip_entries:
-        yield InputRef(display_name(str(path)), path, error=f"zip has {len(infos)} entries (limit {limits.max_zip_entries})")
+        yield InputRef(display_name(str(path)), path,
+                       error=f"zip has {len(infos)} entries (limit {limits.max_zip_entries})")
         return
     total = sum(i.file_size for i in infos)
     if total > limits.max_zip_total_bytes:
-        yield InputRef(display_name(str(path)), path, error=f"zip would expand to {total} bytes (limit {limits.max_zip_total_bytes})")
+        yield InputRef(display_name(str(path)), path,
+                       error=f"zip would expand to {total} bytes (limit {limits.max_zip_total_bytes})")
         return
     for index, info in enumerate(infos):
         if info.is_dir():
@@ -130,7 +133,8 @@ def _zip_refs(path: Path, limits: Limits, out: Gathered) -> Iterator[InputRef]:
         elif suffix not in TEXT_SUFFIXES:
             out.skipped += 1
         elif info.file_size > limits.max_file_bytes:
-            yield InputRef(name, path, info.filename, error=f"too large: {info.file_size} bytes (limit {limits.max_file_bytes})")
+            yield InputRef(name, path, info.filename,
+                           error=f"too large: {info.file_size} bytes (limit {limits.max_file_bytes})")
         elif info.compress_size and info.file_size / info.compress_size > limits.max_compression_ratio:
             ratio = info.file_size / info.compress_size
             yield InputRef(name, path, info.filename, error=f"compression ratio {ratio:.0f}:1 looks like a zip bomb")

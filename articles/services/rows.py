@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from itertools import repeat
-from typing import Iterator
 
 from django.db import connection, models
 
@@ -41,7 +41,7 @@ def new_ids(counts: dict[type[models.Model], int]) -> dict[type[models.Model], I
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts), params)
         found = cursor.fetchone()
-    for model, ids in zip(wanted, found):
+    for model, ids in zip(wanted, found, strict=True):
         out[model] = iter(sorted(ids))
     return out
 
@@ -69,11 +69,11 @@ def insert(model: type[models.Model], objs: list[models.Model]) -> list[models.M
     fields = [f for f in model._meta.concrete_fields if not (f is pk and objs[0].pk is None)]
     adapters = [_adapter(f) for f in fields]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
-            for obj in objs:
-                values = [f.pre_save(obj, True) for f in fields]
-                copy.write_row([v if adapt is None else adapt(v) for v, adapt in zip(values, adapters)])
+    sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for obj in objs:
+            values = [f.pre_save(obj, True) for f in fields]
+            copy.write_row([v if adapt is None else adapt(v) for v, adapt in zip(values, adapters, strict=True)])
     for obj in objs:
         obj._state.adding, obj._state.db = False, connection.alias
     return objs
@@ -92,5 +92,5 @@ def lock_keys(keys) -> None:
                   for k in keys})
     if ids:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT unnest(%s::bigint[]) AS k ORDER BY 1) s",
-                           [ids])
+            cursor.execute("SELECT count(pg_advisory_xact_lock(k)) "
+                           "FROM (SELECT unnest(%s::bigint[]) AS k ORDER BY 1) s", [ids])

@@ -160,7 +160,8 @@ def _run(batch: ImportBatch) -> dict:
 
     counts: Counter = Counter()
     for start, chunk in _chunks(batch):
-        with transaction.atomic():  # a chunk is whole or not at all (import-export keeps valid rows beside invalid ones)
+        # A chunk is whole or not at all (import-export keeps valid rows beside invalid ones).
+        with transaction.atomic():
             result = ArticleResource().import_data(chunk, dry_run=False, use_transactions=True, user=batch.created_by)
             failed = result.has_errors() or result.has_validation_errors()
             transaction.set_rollback(failed)
@@ -179,7 +180,8 @@ def _run(batch: ImportBatch) -> dict:
 
 def _problems(result, *, offset: int) -> list[str]:
     """The failed rows of a chunk, numbered as in the whole file, in order."""
-    found = [(row.number, "；".join(m for msgs in row.error_dict.values() for m in msgs)) for row in result.invalid_rows]
+    found = [(row.number, "；".join(m for msgs in row.error_dict.values() for m in msgs))
+             for row in result.invalid_rows]
     found += [(number, str(errors[0].error)) for number, errors in result.row_errors()]
     return [f"第 {offset + n} 行：{message}" for n, message in sorted(found)] + [
         str(e.error) for e in result.base_errors]

@@ -11,6 +11,7 @@ deleted with its files after settings.GAOKU_UPLOAD_ABANDON_HOURS (see uploads_cl
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -84,7 +85,7 @@ class UploadNames:
     names: dict[str, str] = field(default_factory=dict)  # stored file name -> editor's name
 
     @classmethod
-    def for_batch(cls, batch: ImportBatch) -> "UploadNames":
+    def for_batch(cls, batch: ImportBatch) -> UploadNames:
         options = batch.options or {}
         if options.get("folder"):
             names = dict(batch.uploaded_files.values_list("stored_name", "name"))
@@ -230,10 +231,8 @@ def upload_files_delete(*, batch: ImportBatch) -> int:
     UploadPreview.objects.filter(batch=batch).delete()
     folder = batch.options.get("folder")
     if folder:
-        try:
+        with contextlib.suppress(OSError):
             os.rmdir(folder)  # FileSystemStorage leaves the emptied folder behind
-        except OSError:
-            pass
     return len(files)
 
 

@@ -8,9 +8,9 @@ readers see on a published article need the publish permission (审核).
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction

@@ -53,7 +53,8 @@ def search(request):
     )
     number = _page_number(request.GET.get("page"))
     query = engine.parse_query(q)
-    hits = engine.get_backend().search(query, filters=filters, sort=sort, offset=(number - 1) * PER_PAGE, limit=PER_PAGE)
+    hits = engine.get_backend().search(query, filters=filters, sort=sort, offset=(number - 1) * PER_PAGE,
+                                       limit=PER_PAGE)
     # Results show title, date, source and a body snippet: no tags or regions to prefetch.
     found = site.public_articles().select_related("source").defer("raw_text", "extraction").in_bulk(hits.ids)
     results = [

@@ -42,7 +42,8 @@ def test_needs_attention_counts_and_explains_every_reason(client, editor, import
         "title_guessed": {a.pk for a in articles if "title guessed" in a.warnings},
         "no_date": {a.pk for a in articles if a.published_at is None},
         "no_source": {a.pk for a in articles if a.source_id is None},
-        "short_body": {a.pk for a in articles if {"body is very short", "no body found", "body looks truncated"} & set(a.warnings)},
+        "short_body": {a.pk for a in articles
+                       if {"body is very short", "no body found", "body looks truncated"} & set(a.warnings)},
     }
     for key, pks in expected.items():
         response = client.get(reverse("admin:articles_article_changelist"), {"attention": key})

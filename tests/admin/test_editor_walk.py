@@ -6,8 +6,8 @@ each with the payloads an editor could send. After every request the invariants 
 """
 from __future__ import annotations
 
-import io
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import tablib
@@ -166,11 +166,12 @@ def walk_imports(client, desk):
 def walk_upload(client, editor, desk):
     """Upload a new version of the published page (same URL) and a page asking to be published."""
     failures = []
-    page = open(desk.public.file_name, "rb").read()
+    page = Path(desk.public.file_name).read_bytes()
     for status in (Status.PUBLISHED, Status.DRAFT):
         response = client.post(reverse("admin:articles_importbatch_upload"), {
             "status": status, "source": "",
-            "files": [SimpleUploadedFile("again.txt", page.replace(desk.public.title.encode(), "编辑上传的标题".encode()))]})
+            "files": [SimpleUploadedFile("again.txt",
+                                         page.replace(desk.public.title.encode(), "编辑上传的标题".encode()))]})
         if response.status_code >= 500:
             failures.append(f"upload {status}: {response.status_code}")
     for batch in ImportBatch.objects.filter(created_by=editor, state=ImportBatch.State.PENDING):

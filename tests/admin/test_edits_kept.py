@@ -1,9 +1,9 @@
 """Edits are kept: every editor change is recorded, re-extract and re-import leave it, no-op saves change nothing,
 and a stale form shows the conflict instead of overwriting."""
 import shutil
+from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -124,8 +124,8 @@ def test_a_stale_form_saved_after_a_reimport_shows_the_conflict(client, editor, 
     client.force_login(editor)
     stale = client.get(url).content.decode()
     page = tmp_path / "corrected.txt"
-    page.write_text(open(article.file_name, encoding="utf-8").read().replace(article.title, "来源更正后的标题"),
-                    encoding="utf-8")
+    original = Path(article.file_name).read_text(encoding="utf-8")
+    page.write_text(original.replace(article.title, "来源更正后的标题"), encoding="utf-8")
     assert ingest_paths(paths=[page]).counts["updated"] == 1  # the command line: no user
     response = client.post(url, form_data(stale, summary="编辑写的摘要"))
     assert response.status_code == 200 and "保存冲突" in response.content.decode()

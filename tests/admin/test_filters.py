@@ -1,4 +1,5 @@
-"""The list's 省份 / 城市 / 标签 / 来源 filters are autocomplete boxes (django-admin-autocomplete-filter) that filter."""
+"""The list's 省份 / 城市 / 标签 / 来源 filters are autocomplete boxes (django-admin-autocomplete-filter)
+that filter."""
 import re
 
 import pytest

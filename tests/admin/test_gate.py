@@ -1,5 +1,6 @@
 """One gate: every way the issue found around review, reproduced as an editor (编辑) would try it."""
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -164,8 +165,8 @@ def test_editor_upload_of_the_same_url_leaves_a_published_article_alone(editor, 
     article = next(a for a in imported if a.url)
     workflow.article_publish(article=article, user=reviewer)
     page = tmp_path / "new-version.txt"
-    page.write_text(open(article.file_name, encoding="utf-8").read().replace(article.title, "未经审核的新标题"),
-                    encoding="utf-8")
+    original = Path(article.file_name).read_text(encoding="utf-8")
+    page.write_text(original.replace(article.title, "未经审核的新标题"), encoding="utf-8")
     ingest_paths(paths=[page], user=editor)
     assert Article.objects.get(pk=article.pk).title == article.title
     ingest_paths(paths=[page], user=reviewer)

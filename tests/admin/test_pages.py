@@ -1,7 +1,11 @@
 """Every admin page loads for a superuser and for each group; permissions are enforced."""
 import pytest
+from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
+from django.test import RequestFactory
 from django.urls import reverse
 
+from articles.admin.forms import ArticleForm
 from articles.models import Article, ImportBatch, Region, Source
 
 pytestmark = pytest.mark.django_db
@@ -11,7 +15,8 @@ def urls(article, source, region, batch):
     return [
         reverse("admin:index"),
         reverse("admin:articles_article_changelist"),
-        reverse("admin:articles_article_changelist") + f"?province={region.parent_id or region.pk}&city={region.pk}&tag=abc",
+        reverse("admin:articles_article_changelist")
+        + f"?province={region.parent_id or region.pk}&city={region.pk}&tag=abc",
         reverse("admin:articles_article_changelist") + "?attention=no_tags",
         reverse("admin:articles_article_changelist") + "?q=党建",
         reverse("admin:articles_article_add"),
@@ -67,3 +72,16 @@ def test_staff_without_group_sees_no_articles(client, django_user_model, importe
     user = django_user_model.objects.create_user("nobody", password="pw", is_staff=True)
     client.force_login(user)
     assert client.get(reverse("admin:articles_article_changelist")).status_code == 403
+
+
+@pytest.mark.parametrize("who", ["superuser", "reviewer", "editor"])
+def test_the_article_form_lists_every_field_the_admin_lets_each_group_change(who, request):
+    """ArticleForm names its fields: each one the change page offers for editing is among them."""
+    model_admin = admin.site._registry[Article]
+    http = RequestFactory().get("/")
+    http.user = request.getfixturevalue(who)
+    shown = set(flatten_fieldsets(model_admin.get_fieldsets(http))) - set(model_admin.get_readonly_fields(http))
+    editable = shown - {"version"}  # the concurrency token is the form's own field, not the model's
+    assert editable <= set(ArticleForm._meta.fields)
+    assert editable <= set(model_admin.get_form(http)().fields)
+    assert set(ArticleForm._meta.fields) - editable <= {"publish_at"}  # read-only for editors, who may not publish

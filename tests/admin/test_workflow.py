@@ -1,5 +1,4 @@
 """An editor cannot publish by any path; reviewers can, and can schedule."""
-import io
 from datetime import timedelta
 
 import pytest
@@ -73,7 +72,7 @@ def test_scheduled_publication_stays_hidden_until_its_time(reviewer, imported, c
 def test_editor_cannot_publish_through_import_export(client, editor, imported):
     article = imported[0]
     client.force_login(editor)
-    csv = f"id,title,status\n{article.pk},{article.title},published\n".encode("utf-8")
+    csv = f"id,title,status\n{article.pk},{article.title},published\n".encode()
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     response = client.post(reverse("admin:articles_article_import"), {

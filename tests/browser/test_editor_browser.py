@@ -36,8 +36,8 @@ def test_upload_preview_import_review_publish(live_server, browser, editor, revi
     original = PAGES / "001_72962b98874534b5.txt"
     text = original.read_text(encoding="utf-8")
     repost = tmp_path / "repost-traditional.txt"
-    repost.write_text("首頁 | 新聞 | 評論\n" + to_traditional(text.split("(责编", 1)[0]) + "\n相關閱讀\n版權所有 某某網",
-                      encoding="utf-8")
+    repost.write_text("首頁 | 新聞 | 評論\n" + to_traditional(text.split("(责编", 1)[0])
+                      + "\n相關閱讀\n版權所有 某某網", encoding="utf-8")
     base = live_server.url
     page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
 

@@ -1,5 +1,5 @@
 """Headless Chromium reads the site as a visitor would: no JavaScript needed, nothing overflows."""
-import os
+import io
 from pathlib import Path
 
 import pytest
@@ -31,7 +31,7 @@ def _check(page, name, width):
 def test_visitor_browses_searches_and_reads(live_server, browser, device):
     # The real pages, through the real importer.
     call_command("import_texts", str(Path(settings.BASE_DIR) / "fixtures" / "pages"), status="published",
-                 stdout=open(os.devnull, "w"))
+                 stdout=io.StringIO())
     hangzhou = Article.objects.get(title="推动基层党建全域提升全面提质")
     hant = Article.objects.get(language="zh-Hant", regions__name="广东省")
     width = WIDTHS[device]
@@ -89,7 +89,8 @@ def test_visitor_browses_searches_and_reads(live_server, browser, device):
 
     # Read the article.
     page.locator(".results .card-title a").first.click()
-    assert page.locator("article h1").inner_text() == to_display_traditional(hant_title, settings.GAOKU_TRADITIONAL_STANDARD)
+    assert page.locator("article h1").inner_text() == to_display_traditional(
+        hant_title, settings.GAOKU_TRADITIONAL_STANDARD)
     assert page.locator("article .body p").count() > 3
     assert page.locator("html").get_attribute("lang") == "zh-Hant-TW"
     _check(page, "article-hant", width)

@@ -30,7 +30,8 @@ def test_upload_preview_confirm_then_land_on_the_batch(client, reviewer, pages):
     response = client.post(reverse("admin:articles_importbatch_upload"),
                            {"files": [_zip_of(pages)], "status": Status.PUBLISHED, "source": ""})
     batch = ImportBatch.objects.get()
-    assert response.status_code == 302 and response.url == reverse("admin:articles_importbatch_confirm", args=[batch.pk])
+    assert response.status_code == 302
+    assert response.url == reverse("admin:articles_importbatch_confirm", args=[batch.pk])
     preview = client.get(response.url)
     html = preview.content.decode()
     assert preview.status_code == 200 and Article.objects.count() == 0
@@ -116,7 +117,8 @@ def _rows(batch):
     return {row.file_name: row for row in PreviewRow.objects.filter(batch=batch)}
 
 
-def test_bad_files_are_rows_of_the_preview_and_duplicates_within_the_upload_are_found(client, reviewer, pages, settings):
+def test_bad_files_are_rows_of_the_preview_and_duplicates_within_the_upload_are_found(client, reviewer, pages,
+                                                                                     settings):
     client.force_login(reviewer)
     response = client.post(reverse("admin:articles_importbatch_upload"),
                            {"files": _mixed_upload(pages), "status": Status.PUBLISHED})
@@ -126,8 +128,9 @@ def test_bad_files_are_rows_of_the_preview_and_duplicates_within_the_upload_are_
     assert set(rows) == {"pages.zip/pages/good.txt", "pages.zip/pages/empty.txt", "pages.zip/pages/binary.txt",
                          "pages.zip/pages/copy-of-good.txt", "pages.zip/pages/repost.txt", "a.txt", "photo.jpg"}
     assert rows["pages.zip/pages/good.txt"].result == "new"
-    assert rows["pages.zip/pages/empty.txt"].result == "error" and rows["pages.zip/pages/empty.txt"].reason == "empty file"
-    assert rows["pages.zip/pages/binary.txt"].result == "error" and "binary" in rows["pages.zip/pages/binary.txt"].reason
+    empty, binary = rows["pages.zip/pages/empty.txt"], rows["pages.zip/pages/binary.txt"]
+    assert empty.result == "error" and empty.reason == "empty file"
+    assert binary.result == "error" and "binary" in binary.reason
     assert rows["photo.jpg"].result == "error" and "binary" in rows["photo.jpg"].reason
     copy, repost = rows["pages.zip/pages/copy-of-good.txt"], rows["pages.zip/pages/repost.txt"]
     assert (copy.result, copy.same_as) == ("unchanged", "pages.zip/pages/good.txt")

@@ -298,7 +298,8 @@ def test_the_admin_resumes_an_interrupted_batch(client, reviewer, pages):
 def test_a_page_that_takes_too_long_is_refused_alone(pages, settings, workers):
     # A page of 100,000 nested <div>s: read in linear time now, still seconds.
     settings.GAOKU_PARSE_SECONDS = 0.2
-    (pages / "deep.html").write_text("<html><body>" + "<div>" * 100000 + "正文。" + "</div>" * 100000 + "</body></html>")
+    (pages / "deep.html").write_text("<html><body>" + "<div>" * 100000 + "正文。" + "</div>" * 100000
+                                     + "</body></html>")
     code, out, err = run(pages, "--json", "--workers", workers)
     rows = {r["file"].rsplit("/", 1)[-1]: r for r in records(out)}
     assert "took longer than 0.2 s to read" in rows["deep.html"]["error"], (rows["deep.html"], err)

@@ -61,7 +61,8 @@ class Command(BaseCommand):
         if bool(paths) == bool(resume) or (resume and dry_run):
             raise CommandError("give the files or folders to import, or --resume BATCH_ID (not both; no --dry-run)")
         if queue and (dry_run or json or resume or workers) or chunk_files < 1:
-            raise CommandError("--queue goes with paths, --status, --source, --user, --chunk-files N (N >= 1) and --wait")
+            raise CommandError("--queue goes with paths, --status, --source, --user, --chunk-files N (N >= 1) "
+                               "and --wait")
         ready = database_ready()
         if not ready and (not dry_run or resume):
             raise CommandError("the database has no tables yet: run `python manage.py migrate` (or `make run`) first")
@@ -159,7 +160,8 @@ class Command(BaseCommand):
         except (PermissionDenied, BatchNotResumable) as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(f"batch #{batch.pk}: {batch.total} files in {queued} chunk(s) queued for the task workers "
-                          f"(`manage.py db_worker`); follow it in the admin or with `import_texts --resume` if it stops")
+                          "(`manage.py db_worker`); follow it in the admin or with `import_texts --resume` "
+                          "if it stops")
         if not wait:
             return
         started = time.monotonic()
