@@ -27,7 +27,7 @@ WORKERS = max(2, (os.cpu_count() or 2) * 2)
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from site_data import TAG_WORDS
+from site_data import TAG_WORDS  # noqa: E402 - bench/ is put on the path just above
 
 SEARCHES = {
     "search 2-char": ("基层", "党建", "发展", "乡村"),
@@ -41,7 +41,8 @@ def ensure_database(name: str):
 
     with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f"CREATE DATABASE {name} ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8' TEMPLATE template0")
+            conn.execute(f"CREATE DATABASE {name} ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8' "
+                         "TEMPLATE template0")
 
 
 def plan_urls():
@@ -72,9 +73,11 @@ def plan_urls():
 
 
 def serve(env):
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env,
+                   check=True)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{PORT}", "-w", str(WORKERS), "--log-level", "warning"],
+        [sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{PORT}", "-w", str(WORKERS),
+         "--log-level", "warning"],
         cwd=ROOT, env=env,
     )
     for _ in range(100):
@@ -120,7 +123,8 @@ def load_test(paths: list[str], requests: int, concurrency: int):
     latencies = sorted(x for r in results for x in r[0])
     errors = [e for r in results for e in r[3]]
     elapsed = max(r[2] for r in results) - min(r[1] for r in results)
-    p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000
+    def p(q: float) -> float:
+        return latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000
     return p(0.50), p(0.95), len(latencies) / elapsed, errors
 
 
@@ -145,7 +149,8 @@ def backend_alone(rounds: int = 5):
                     hits = backend.search(parse_query(q), limit=20)
                     times.append((time.perf_counter() - t) * 1000)
                 shown = f"{hits.total:,}" if hits.exact else f"~{hits.rounded_total:,}"
-                print(f"| {q:<18} | {label:<22} | {statistics.median(times):>7.1f} | {max(times):>7.1f} | {shown:>11} |",
+                print(f"| {q:<18} | {label:<22} | {statistics.median(times):>7.1f} | {max(times):>7.1f} "
+                      f"| {shown:>11} |",
                       flush=True)
 
 
@@ -155,7 +160,8 @@ def main():
     parser.add_argument("--database", default="gaoku_bench_site")
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--concurrency", default="1,2,8", help="client processes; comma-separated runs")
-    parser.add_argument("--rounds", type=int, default=5, help="rounds per query for the backend-alone table (0: skip it)")
+    parser.add_argument("--rounds", type=int, default=5,
+                        help="rounds per query for the backend-alone table (0: skip it)")
     args = parser.parse_args()
 
     db_url = f"postgres://postgres@127.0.0.1:5432/{args.database}"

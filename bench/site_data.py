@@ -34,8 +34,18 @@ CHUNK = 5_000
 START = datetime(2006, 6, 1, tzinfo=UTC)
 END = datetime(2026, 6, 1, tzinfo=UTC)
 
-TAG_WORDS = ["党建", "基层治理", "乡村振兴", "高质量发展", "组织工作", "文旅", "养老", "医疗", "教育", "科技创新", "生态环保", "营商环境", "民生", "就业", "文化", "体育", "交通", "水利", "农业", "工业", "金融", "安全生产", "疫情防控", "社区", "志愿服务", "法治", "廉政", "统战", "宣传", "人才", "数字经济", "城市更新", "港澳", "对外开放", "招商引资", "改革", "审批", "扶贫", "脱贫攻坚", "党史学习"]
-SOURCES = ["学习时报", "人民日报", "新华社", "南方杂志", "光明日报", "经济日报", "山西日报", "云南日报", "太原晚报", "中国新闻网", "澎湃新闻", "党建研究", "求是", "浙江日报", "解放日报", "北京日报", "四川日报", "湖南日报", "南方日报", "大众日报", "河南日报", "湖北日报", "新京报", "中国青年报", "工人日报", "农民日报", "科技日报", "法治日报", "中国纪检监察报", "央视新闻"]
+TAG_WORDS = [
+    "党建", "基层治理", "乡村振兴", "高质量发展", "组织工作", "文旅", "养老", "医疗", "教育", "科技创新", "生态环保",
+    "营商环境", "民生", "就业", "文化", "体育", "交通", "水利", "农业", "工业", "金融", "安全生产", "疫情防控",
+    "社区", "志愿服务", "法治", "廉政", "统战", "宣传", "人才", "数字经济", "城市更新", "港澳", "对外开放",
+    "招商引资", "改革", "审批", "扶贫", "脱贫攻坚", "党史学习",
+]
+SOURCES = [
+    "学习时报", "人民日报", "新华社", "南方杂志", "光明日报", "经济日报", "山西日报", "云南日报", "太原晚报",
+    "中国新闻网", "澎湃新闻", "党建研究", "求是", "浙江日报", "解放日报", "北京日报", "四川日报", "湖南日报",
+    "南方日报", "大众日报", "河南日报", "湖北日报", "新京报", "中国青年报", "工人日报", "农民日报", "科技日报",
+    "法治日报", "中国纪检监察报", "央视新闻",
+]
 ARTICLE_COLUMNS = (
     "id", "title", "body", "summary", "published_at", "date_only", "authors", "editors", "views", "url",
     "language", "status", "publish_at", "created_at", "updated_at", "raw_text", "file_name", "raw_sha256",
@@ -116,7 +126,10 @@ def build_pool() -> Pool:
     for name in tag_names:
         tag = Tag.objects.filter(name=name).first() or Tag.objects.create(name=name, slug=name)
         tags.append(tag)
-    tokens = lambda s: " ".join(segment(s))
+
+    def tokens(s: str) -> str:
+        return " ".join(segment(s))
+
     regions = [(r.pk, tokens(f"{r.name} {r.short_name}")) for r in Region.objects.order_by("level", "code")]
     return Pool(
         titles=[_text(t) for t in titles],
@@ -165,7 +178,8 @@ def generate(pool: Pool, first_id: int, count: int, seed: int, now: datetime):
         regions = dict(_pick(rng, pool.regions, cum_reg, rng.choice((0, 1, 1, 1, 2))))
         roll = rng.random()
         status = "published" if roll < 0.94 else "draft" if roll < 0.97 else "review" if roll < 0.99 else "archived"
-        publish_at = now + timedelta(days=rng.randint(1, 30)) if status == "published" and rng.random() < 0.005 else None
+        scheduled = status == "published" and rng.random() < 0.005
+        publish_at = now + timedelta(days=rng.randint(1, 30)) if scheduled else None
         fingerprint = rng.getrandbits(64) - (1 << 63)
         bands = [(fingerprint >> (16 * i)) & 0xFFFF for i in range(4)]
         date_line = when.strftime("%Y-%m-%d" if date_only else "%Y-%m-%d %H:%M")
@@ -277,7 +291,8 @@ def load(dsn: str, target: int, *, processes: int = 2, log=print) -> int:
     t2 = time.time()
     _restore_indexes(dsn, log)
     with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute("SELECT setval(pg_get_serial_sequence('articles_article', 'id'), (SELECT max(id) FROM articles_article))")
+        conn.execute("SELECT setval(pg_get_serial_sequence('articles_article', 'id'), "
+                     "(SELECT max(id) FROM articles_article))")
         for table in TABLES:
             conn.execute(f"VACUUM (ANALYZE) {table}")
         total = conn.execute("SELECT count(*) FROM articles_article").fetchone()[0]

@@ -38,7 +38,8 @@ def scope(filters: SearchFilters, now) -> QuerySet:
     if filters.date_to:
         articles = articles.filter(published_at__lt=filters.date_to)
     if filters.tag_id:
-        articles = articles.filter(pk__in=TaggedArticle.objects.filter(tag_id=filters.tag_id).values("content_object_id"))
+        tagged = TaggedArticle.objects.filter(tag_id=filters.tag_id).values("content_object_id")
+        articles = articles.filter(pk__in=tagged)
     if filters.region_ids:
         through = Article.regions.through.objects.filter(region_id__in=filters.region_ids)
         articles = articles.filter(pk__in=through.values("article_id"))

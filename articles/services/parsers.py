@@ -68,7 +68,8 @@ def _init_worker(parent: int | None, rows, vocabulary: Vocabulary, seconds: floa
     _warm_up()
 
 
-_WARM_UP_PAGE = "首页 | 新闻\n\n测试标题\n\n2024-01-01 10:00 来源：新华网\n\n杭州市今天召开会议，部署全年工作。".encode()
+_WARM_UP_PAGE = ("首页 | 新闻\n\n测试标题\n\n2024-01-01 10:00 来源：新华网\n\n"
+                 "杭州市今天召开会议，部署全年工作。").encode()
 
 
 def _warm_up() -> None:

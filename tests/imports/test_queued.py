@@ -31,6 +31,11 @@ PAGES = Path(django_settings.BASE_DIR) / "fixtures" / "pages"
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
+# Committed data, for the worker processes (and the immediate task backend's own connection); the
+# serialized rollback gives the next transactional test (the browser tests) the tables it expects.
+COMMITTED = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
 @pytest.fixture
 def folder(tmp_path):
     """30 pages of other sites, the 5 demo pages, and the demo pages again, byte for byte, further on
@@ -76,7 +81,7 @@ def _start_worker(env) -> subprocess.Popen:
 
 
 @pytest.mark.slow
-@pytest.mark.django_db(transaction=True)
+@COMMITTED
 def test_two_db_workers_finish_one_batch_together(folder, settings):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite's test database lives in this process's memory, where no worker process can reach "
@@ -124,7 +129,7 @@ def _wait_until(condition, seconds=300, what="the batch"):
 
 
 @pytest.mark.slow
-@pytest.mark.django_db(transaction=True)
+@COMMITTED
 def test_a_killed_db_workers_chunk_is_taken_again_by_another(folder, settings):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite's test database lives in this process's memory, where no worker process can reach it")
@@ -148,7 +153,7 @@ def test_a_killed_db_workers_chunk_is_taken_again_by_another(folder, settings):
         _stop([first])
 
 
-@pytest.mark.django_db(transaction=True)
+@COMMITTED
 def test_a_queued_batch_counts_what_one_import_would(folder):
     """With the immediate task backend each chunk runs as it is queued, in this process."""
     batch = import_batch_enqueue(paths=[folder], chunk_files=7)
@@ -163,7 +168,7 @@ def _dead_pid() -> int:
     return child.pid
 
 
-@pytest.mark.django_db(transaction=True)
+@COMMITTED
 def test_a_dead_workers_chunk_is_taken_over_and_only_its_missing_files_are_imported(folder, settings, monkeypatch):
     settings.TASKS = DB_TASKS  # queued, not run: this test plays the workers
     batch = import_batch_enqueue(paths=[folder], chunk_files=20)
@@ -191,7 +196,7 @@ def test_a_dead_workers_chunk_is_taken_over_and_only_its_missing_files_are_impor
     _check(batch)
 
 
-@pytest.mark.django_db(transaction=True)
+@COMMITTED
 def test_a_worker_whose_chunk_was_taken_over_writes_nothing_more(folder, settings):
     settings.TASKS = DB_TASKS
     batch = import_batch_enqueue(paths=[folder], chunk_files=40)
@@ -208,7 +213,7 @@ def test_a_worker_whose_chunk_was_taken_over_writes_nothing_more(folder, setting
     _check(batch)
 
 
-@pytest.mark.django_db(transaction=True)
+@COMMITTED
 def test_the_command_queues_a_batch_and_waits_for_it(folder):
     from io import StringIO
 

@@ -173,7 +173,8 @@ def _bulk(n, *, title, body, start, status=Status.PUBLISHED):
 
 def test_relevance_ranks_the_whole_collection_not_the_newest_matches(ids, backend):
     now = timezone.now()
-    newer = _bulk(RESULT_WINDOW // 2 + 60, title="社区通讯", body="居家养老服务站开门。", start=now - timedelta(days=800))
+    newer = _bulk(RESULT_WINDOW // 2 + 60, title="社区通讯", body="居家养老服务站开门。",
+                  start=now - timedelta(days=800))
     oldest = Article.objects.create(title="养老服务体系建设", body="养老 服务。", status=Status.PUBLISHED,
                                     published_at=now - timedelta(days=7000))
     hits = backend.search(parse_query("养老"), limit=5)
