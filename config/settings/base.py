@@ -155,6 +155,7 @@ GAOKU_MAX_FILE_BYTES = env.int("GAOKU_MAX_FILE_BYTES", default=5 * 1024 * 1024)
 GAOKU_UPLOAD_ABANDON_HOURS = env.float("GAOKU_UPLOAD_ABANDON_HOURS", default=24)
 # An article table (CSV/XLSX) this long is imported by the worker with progress, not in the request.
 GAOKU_TABLE_BACKGROUND_ROWS = env.int("GAOKU_TABLE_BACKGROUND_ROWS", default=500)
+# CPU seconds one page may take to parse before it is refused (a pathological page); CPU, not wall time.
 GAOKU_PARSE_SECONDS = env.float("GAOKU_PARSE_SECONDS", default=30)
 # Pages whose fingerprints are at most this many bits apart are the same article. Found by four
 # 16-bit bands (articles/ingest/dedup.py), which guarantee a match only up to 3 bits.
