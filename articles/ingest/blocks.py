@@ -73,6 +73,7 @@ class LineInfo(NamedTuple):  # a tuple: built for every line of every page, so i
     stop: str | None  # the named end-of-article rule the line matches, if any
     repeated: bool = False  # bad only because the page prints it more than once
     code: bool = False  # a line of a code listing: neutral, never furniture
+    field: bool = False  # a field of a list of records (票价：50元, 下周趋势　看多): the text, however short
 
 
 # The stop rules in two passes for most lines: those anchored at the line's start (tried at one
@@ -200,13 +201,15 @@ def classify_lines(lines: list[str], keys: list[str], alone: list[bool],
             if (not info.code and not info.stop and (info.cls != GOOD and info.han <= 6 or _COMMENT.match(lines[i]))
                     and any(code[max(0, i - 2):i]) and any(code[i + 1:i + 3])):
                 infos[i] = LineInfo(SHORT, 0.0, info.han, None, code=True)
+    _mark_record_fields(lines, keys, infos)
     # A paragraph printed again (a summary box, a teaser in a sidebar) counts once.
     seen: dict[str, int] = {}
     for key in keys:
         seen[key] = seen.get(key, 0) + 1
     shown: set[str] = set()
     for i, key in enumerate(keys):
-        if seen[key] > 1 and len(key) >= 4 and (infos[i].cls == SHORT or key in shown) and not infos[i].code:
+        if (seen[key] > 1 and len(key) >= 4 and (infos[i].cls == SHORT or key in shown)
+                and not infos[i].code and not infos[i].field):
             infos[i] = LineInfo(BAD, -2.0, infos[i].han, infos[i].stop, repeated=infos[i].cls != BAD)
         shown.add(key)
     # jusText's context step: a short line between good ones is part of the text (subheading,
@@ -225,7 +228,7 @@ def classify_lines(lines: list[str], keys: list[str], alone: list[bool],
         if info.cls != SHORT:
             last, last_at = info.cls, i
             continue
-        if info.code:
+        if info.code or info.field:
             continue  # code repeats itself and sits between anything: it is still the text
         nxt = last if last_at - i <= 3 else None
         if prev_class[i] == GOOD and nxt == GOOD:
@@ -243,6 +246,49 @@ def classify_lines(lines: list[str], keys: list[str], alone: list[bool],
                     and info.han >= 0.6 * len(lines[i]) and len(lines[i]) <= len(lines[i - 1]) + 4):
                 infos[i] = LineInfo(GOOD, 1.0 + info.han / 12, info.han, None)
     return infos
+
+
+# A field of a record: a short label, a colon or an ideographic space, a value (成人票原价：50元,
+# 下周趋势　看多, 发动机型式：直列4缸). Not a metadata label (来源, 作者, 时间: the header's fields).
+_FIELD = re.compile(r"^([\u4e00-\u9fffA-Za-z（）()]{2,10}?)\s*(?:[：:]|\u3000+)\s*(\S.{0,60})$")
+_FIELD_PUNCT = re.compile(r"[，。！？；,;!?]")
+
+
+def _mark_record_fields(lines: list[str], keys: list[str], infos: list[LineInfo]) -> None:
+    """A list of records (a price list, a spec table, each analyst's forecast) prints the same labels
+    again with other values: such lines are the text however short and however often a value
+    repeats, where a page's furniture (a contact card, a form) prints each label once and a list of
+    links one label (视频：…, 音频：…) on line after line. A block of at least four field lines, with
+    at least three labels that recur on the page, one of them with another value, and the label
+    changing from line to line, is a list of records: a record has several fields."""
+    found: dict[int, tuple[str, str]] = {}
+    for i, key in enumerate(keys):
+        info = infos[i]
+        if info.stop or info.code or info.score <= -3 or len(key) > 72 or key[0] in "【[(（":
+            continue
+        m = _FIELD.match(key)
+        if m is None or _FIELD_PUNCT.search(m[1]) or P.META_LABEL_START.match(key) or P.BODY_NOISE.match(key):
+            continue
+        found[i] = (m[1], m[2])
+    if len(found) < 4:
+        return
+    values: dict[str, set[str]] = {}
+    counts: dict[str, int] = {}
+    for label, value in found.values():
+        values.setdefault(label, set()).add(value)
+        counts[label] = counts.get(label, 0) + 1
+    block: list[int] = []
+    for i in [*sorted(found), len(keys) + 2]:
+        if block and i - block[-1] > 2:  # a record's name may stand between its fields
+            labels = {found[k][0] for k in block}
+            same = sum(found[x][0] == found[y][0] for x, y in zip(block, block[1:], strict=False))
+            if (len(block) >= 4 and sum(counts[x] >= 2 for x in labels) >= 3
+                    and any(len(values[x]) >= 2 for x in labels) and same <= 0.25 * (len(block) - 1)):
+                for k in block:
+                    if counts[found[k][0]] >= 2 and infos[k].cls != GOOD:
+                        infos[k] = LineInfo(SHORT, 0.2, infos[k].han, None, field=True)
+            block = []
+        block.append(i)
 
 
 def best_run(scores: list[float], lo: int, hi: int) -> tuple[int, int, float]:

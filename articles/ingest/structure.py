@@ -467,8 +467,9 @@ def find_body(layout: Layout) -> None:
     lead = _news_lead(layout, a, b)
     a = lead if lead > a else _extend_lead(layout, a, heads)  # nothing stands above a dateline lead
     b = _extend_to_credits(layout, a, b)
-    while b > a + 1 and infos[b - 1].cls != GOOD and strip_counter(layout.lines[b - 1])[-1] not in SENTENCE_END:
-        b -= 1  # the text ends with a sentence, not with a label, a button or a promotion
+    while (b > a + 1 and infos[b - 1].cls != GOOD and not infos[b - 1].field
+           and strip_counter(layout.lines[b - 1])[-1] not in SENTENCE_END):
+        b -= 1  # the text ends with a sentence (or a list of records), not with a label, a button or a promotion
     layout.body_start, layout.body_stop = a, b
     layout.body_index = [i for i in range(a, b) if (infos[i].cls != BAD or infos[i].repeated and infos[i].han < 40)
                          and not P.BODY_NOISE.match(layout.keys[i])]
@@ -500,6 +501,8 @@ def _cut_at_furniture(layout: Layout, a: int, b: int, total: float) -> tuple[int
             remaining -= info.han
         if info.cls == GOOD:
             text += info.han
+            continue
+        if info.field:  # a list of records is the text, however short its lines
             continue
         if text < 60 or text < 120 and remaining > text:  # furniture above the text proper (a summary box)
             continue

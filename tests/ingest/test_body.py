@@ -399,3 +399,29 @@ def test_a_posts_view_rank_and_its_reply_thread_are_not_the_post(gazetteer, voca
     draft = run(page("主题： 你知道导游为什么那么热衷于让你去各种各样的商场购物吗？", "作者：芊草凡凡   时间：2005-08-22 19:13:18",
                      P1 + P2, "您是本文第 154 个阅览者", "| 回复线索：", *thread, P3, blank=False), gazetteer, vocabulary)
     assert draft.body == P1 + P2 and draft.views == 154
+
+
+def test_a_list_of_records_ends_the_article_where_its_last_record_does(gazetteer, vocabulary):
+    # Lines of a real price list and of a spec table: labels recur with other values, record after record.
+    records = ["1、上海野生动物园", "成人票原价：165元", "游客咨询电话：58036000", "备注：其余单票型均不参加本次半价优惠活动",
+               "2、上海欢乐谷", "成人票原价：260元", "游客咨询电话：4006688022", "备注：所有游客购买日场门票均享130元/人",
+               "3、上海方塔园", "成人票原价：12元", "游客咨询电话：57832621", "备注：仅限成人票享受半价优惠"]
+    footer = ["热点搜索", "东部战区位台岛周边开展演习", "上海地铁辟谣有人掉进扶梯", "版权声明"]
+    draft = run(page(*HEADER, P1, P2, *records, *footer), gazetteer, vocabulary)
+    assert draft.body.endswith("备注：仅限成人票享受半价优惠"), draft.body[-80:]
+    spec = ["爱迪尔CH7121", "发动机型式：直列4缸", "发动机总排量：1171ml", "最大功率：51Kw／6000rpm", "变速箱：国产手动五速",
+            "北斗星CH6350B", "发动机型式：直列4缸", "发动机总排量：1171ml", "最大功率：51Kw／6000rpm", "变速箱：进口手动五速"]
+    draft = run(page(*HEADER, P1, P2, P3, *spec, "页面功能  【我来说两句】【我要“揪”错】【推荐给朋友】【关闭】"),
+                gazetteer, vocabulary)
+    assert draft.body.endswith("变速箱：进口手动五速"), draft.body[-80:]
+
+
+def test_a_list_of_links_under_one_or_two_labels_is_no_list_of_records(gazetteer, vocabulary):
+    links = ["视频：脸书进军智能手机市场收看01:49", "音频：黄文广谈薄案疑点与中共高层内幕（下）收听06:46",
+             "音频：黄文广谈薄案疑点与中共高层内幕（上）收听05:49", "视频：香港码头工人罢工旷日持久收看02:21",
+             "音频：戴耀廷谈“占领中环”形势（一）收听07:15", "音频：许志永谈北京教育平权活动情况收听02:52"]
+    infos = classify_lines(links, links, [True] * len(links))
+    assert not any(info.field for info in infos)
+    card = ["地址：北京市东城区正义路1号", "电话：010-12345678", "邮编：100006", "主办：某某市人民政府办公厅"]
+    infos = classify_lines(card, card, [True] * len(card))
+    assert not any(info.field for info in infos)
