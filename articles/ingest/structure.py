@@ -517,23 +517,35 @@ def _cut_at_furniture(layout: Layout, a: int, b: int, total: float) -> tuple[int
             if not (len(gap) == 3 and all(x.cls != GOOD for x in gap)
                     and sum(-1.0 if x.repeated else x.score for x in gap) <= -4):
                 continue
-            if remaining >= 60 and _text_resumes(layout, i + 3):
-                continue  # numbered parts, speakers, questions between the parts of a longer text
+            # Numbered parts, speakers, questions between the parts of a longer text; and where as much
+            # of the article is still to come, a longer box inside it (a book's or a film's card in a long
+            # post, an infobox).
+            if remaining >= 60 and (_text_resumes(layout, i)
+                                    or remaining >= max(300, text) and _text_resumes(layout, i, reach=10)):
+                continue
         if info.stop == "furniture" and remaining > 1.5 * text and _inline_box(layout, i):
             continue  # a related link set inside a longer article (延伸阅读：…), the text resuming below it
         return a, i, sum(x.score for x in infos[a:i])
     return a, b, total
 
 
-def _text_resumes(layout: Layout, j: int) -> bool:
-    """Paragraphs again right after the gap [j-3, j), with no named furniture in the gap and none of
-    the page's dated lines printed alike (those head the next post of a list or a comment; an event's
-    dates in a caption are no such line)."""
+def _text_resumes(layout: Layout, i: int, reach: int = 4) -> bool:
+    """Paragraphs again within ``reach`` lines of the gap starting at ``i``, with no named furniture in
+    the gap and none of the page's dated lines printed alike (those head the next post of a list or
+    a comment; an event's dates in a caption are no such line). A longer gap (a book's card inside
+    a long post) holds no time stamp and no view counter either."""
     infos = layout.infos
-    for k in range(j - 3, j):
-        if infos[k].stop or infos[k].score <= -3 or k in layout.dated_alike:
+    for k in range(i, min(len(infos), i + reach + 1)):
+        if k >= i + 3 and infos[k].cls == GOOD:
+            return True
+        if infos[k].stop or infos[k].score <= (-3 if reach <= 4 else -3.5) or k in layout.dated_alike:
             return False
-    return any(x.cls == GOOD for x in infos[j:j + 2])
+        if reach > 4 and (_STAMPED.search(layout.keys[k]) or P.VIEWS.search(layout.keys[k])):
+            return False  # a post's counter, a reply's time stamp: posts and replies follow, not the text
+    return False
+
+
+_STAMPED = re.compile(r"(?<!\d)(?:\d{1,2}[-/.]\d{1,2}|\d{1,2}月\d{1,2}日)\s*\d{1,2}:\d{2}(?!\d)")
 
 
 SENTENCE_END = "。！？!?…”」』"

@@ -425,3 +425,21 @@ def test_a_list_of_links_under_one_or_two_labels_is_no_list_of_records(gazetteer
     card = ["地址：北京市东城区正义路1号", "电话：010-12345678", "邮编：100006", "主办：某某市人民政府办公厅"]
     infos = classify_lines(card, card, [True] * len(card))
     assert not any(info.field for info in infos)
+
+
+def test_a_book_card_inside_a_long_post_does_not_end_it(gazetteer, vocabulary):
+    # A Douban note embeds a card (title, rating, author / year / publisher) between its stories:
+    # most of the post is still to come, so a gap of that size is bridged.
+    card = ["月亮和六便士", "9.0", "[英] 毛姆 / 2006 / 上海译文出版社", "塞勒涅 (Selene)", "The Buried Moon, Bradbury Press 1969"]
+    story = [P1, P2, P3, P2 + P1, P3 + P2]
+    draft = run(page(*HEADER, P1 + P2, *card, *story, "回应", "推荐", "添加回应"), gazetteer, vocabulary)
+    assert draft.body.endswith(P3 + P2) and draft.body.startswith(P1 + P2)
+
+
+def test_a_long_gap_with_time_stamps_is_a_thread_not_a_box_in_the_text(gazetteer, vocabulary):
+    # The same gap, but its lines are stamped as replies are: what follows is the thread, not the post.
+    thread = ["| 回复线索：", "一把辛酸泪啊。【皮皮说话】08-11 17:15 80字 [176/0]", "还是素质问题【柠檬沁心】08-11 17:20 124字 [137/0]",
+              "我的经历：【hylxy】08-11 18:24 273字 [180/1]", "偶转一个别人的经历【黑眼圈猫猫】08-12 11:59 338字 [164/0]"]
+    replies = [P1, P2, P3, P2 + P1, P3 + P2]
+    draft = run(page(*HEADER, P1 + P2, *thread, *replies, blank=False), gazetteer, vocabulary)
+    assert draft.body == P1 + P2
