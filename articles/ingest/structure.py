@@ -534,14 +534,17 @@ def _text_resumes(layout: Layout, i: int, reach: int = 4) -> bool:
     the gap and none of the page's dated lines printed alike (those head the next post of a list or
     a comment; an event's dates in a caption are no such line). A longer gap (a book's card inside
     a long post) holds no time stamp and no view counter either."""
-    infos = layout.infos
-    for k in range(i, min(len(infos), i + reach + 1)):
-        if k >= i + 3 and infos[k].cls == GOOD:
+    infos, k, seen = layout.infos, i, 0
+    while k < len(infos) and seen <= reach:
+        if seen >= 3 and infos[k].cls == GOOD:
             return True
         if infos[k].stop or infos[k].score <= (-3 if reach <= 4 else -3.5) or k in layout.dated_alike:
             return False
         if reach > 4 and (_STAMPED.search(layout.keys[k]) or P.VIEWS.search(layout.keys[k])):
             return False  # a post's counter, a reply's time stamp: posts and replies follow, not the text
+        # A table's rows (cells apart by tabs) count as one line of a long gap: a data table inside an article.
+        seen += 0 if reach > 4 and "\t" in layout.lines[k] and "\t" in layout.lines[k - 1] else 1
+        k += 1
     return False
 
 

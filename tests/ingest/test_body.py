@@ -443,3 +443,22 @@ def test_a_long_gap_with_time_stamps_is_a_thread_not_a_box_in_the_text(gazetteer
     replies = [P1, P2, P3, P2 + P1, P3 + P2]
     draft = run(page(*HEADER, P1 + P2, *thread, *replies, blank=False), gazetteer, vocabulary)
     assert draft.body == P1 + P2
+
+
+def test_a_data_table_inside_a_long_article_is_bridged_and_its_references_end_it(gazetteer, vocabulary):
+    # An encyclopedia entry: a table of districts between its sections, then 参考文献 and the citations.
+    table = ["行政区划\t 面积", "雄安新区 \t 1770\t 120.54\t 218.36", "保定市 \t 安新县[71] \t 724\t 45.37\t 57.82",
+             "雄县[72] \t 513\t 47.86\t 101.14", "容城县[73] \t 314\t 27.32\t 59.4", "苟各庄镇[76] \t 60.3\t 3.16",
+             "七间房乡[76] \t 52.2\t 2.94", "沧州市 \t 任丘市 \t 鄚州镇[76] \t 58.2\t 2.91\t 由雄县托管",
+             *[f"第{n}片区 \t {n * 7}\t {n}.5\t {n * 3}.1" for n in range(1, 8)], "容东片区为雄安新区先期启动建设的片区之一"]
+    refs = ["参考文献[编辑]", "^ 刘桃熊. 河北雄安新区邮政编码发布. 新华网. 2023-12-06  [2023-12-11].",
+            "^ 跳转到： 3.0 3.1 中共中央、国务院决定设立河北雄安新区。新华社，2017年4月1日，北京电，全文见新华网。"]
+    draft = run(page(*HEADER, P1 + P2, P3, "美丽乡村[编辑]", *table, "承接疏解[编辑]", P2 + P1, P3 + P2, P1 + P3, P2,
+                     *refs), gazetteer, vocabulary)
+    assert draft.body.startswith(P1 + P2) and draft.body.endswith(P2), draft.body[-60:]
+    assert "跳转到" not in draft.body
+
+
+def test_a_poems_notes_heading_is_part_of_the_text():
+    assert classify("注释", "注释", True).stop is None
+    assert classify("参考资料", "参考资料", True).stop == "furniture"
