@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left, bisect_right
+from itertools import accumulate, repeat
+from operator import sub
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -112,13 +115,15 @@ def _edited(pair: tuple[str, str], line: str) -> tuple[str, str]:
 def _split_at_lead(tagged: list[tuple[str, str]], size: int, lead: str, rest: str
                    ) -> dict[str, list[tuple[str, int, int]]]:
     """The body's (word, start, end) tokens as two zones: the lead line, and the rest after its blank line."""
-    tokens, pos = [], 0
-    for word, _flag in tagged:
-        tokens.append((word, pos, pos + len(word)))
-        pos += len(word)
+    words = [word for word, _flag in tagged]
+    ends = list(accumulate(map(len, words)))
+    starts = [0, *ends[:-1]] if ends else []
     offset = size + 2  # the lead, then "\n\n"
-    return {lead: [t for t in tokens if t[2] <= size],
-            rest: [(w, s - offset, e - offset) for w, s, e in tokens if s >= offset]}
+    in_lead = bisect_right(ends, size)
+    after = bisect_left(starts, offset)
+    return {lead: list(zip(words[:in_lead], starts[:in_lead], ends[:in_lead], strict=True)),
+            rest: list(zip(words[after:], map(sub, starts[after:], repeat(offset)),
+                           map(sub, ends[after:], repeat(offset)), strict=True))}
 
 
 def parse(data: bytes, filename: str, *, gazetteer: Gazetteer, vocabulary: Vocabulary,

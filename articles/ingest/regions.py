@@ -109,12 +109,14 @@ class Gazetteer:
         if tokens is None:
             tokens = rjieba.tokenize(text)
         n = len(tokens)
-        k = 0
-        while k < n:
+        # Most words name no place: find the few that may (one pass in a comprehension), then read those.
+        candidates = [k for k, (word, _s, _e) in enumerate(tokens)
+                      if word in prefixes or len(word) >= 3 and word[:2] in prefixes]
+        skip_to = 0
+        for k in candidates:
+            if k < skip_to:
+                continue  # joined into the name before it
             word, start, _ = tokens[k]
-            if word not in prefixes and (len(word) < 3 or word[:2] not in prefixes):
-                k += 1
-                continue
             matched = None
             # Join up to three tokens: 士林 + 区, 香洲 + 区.
             joined = word
@@ -137,9 +139,7 @@ class Gazetteer:
                     # An ordinary word: counts only where the context already names its region.
                     codes = codes | {AMBIGUOUS}
                 out.append((start, codes, name in self.full_names))
-                k += extra + 1
-            else:
-                k += 1
+                skip_to = k + extra + 1
         return out
 
 
