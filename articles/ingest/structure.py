@@ -116,8 +116,8 @@ def find_date_line(layout: Layout) -> None:
     best = None
     found: dict[int, DateHit] = {}
     for i, key in enumerate(layout.keys):
-        if len(key) > 150:
-            continue
+        if len(key) > 150 or len(key) > 100 and _is_sentence(key):
+            continue  # a date is never half of so long a sentence (below): skip the search
         hits = find_dates(key) or (find_dates(split) if (split := _split_date(layout.keys, i)) else None)
         # A date inside a sentence dates what the sentence tells, unless the date is most of the line
         # (Saturday, September 10th, 2005 10:56 am has the commas of a sentence).
