@@ -82,6 +82,9 @@ def _idf() -> tuple[dict[str, float], float]:
 
 
 _NEWLINE = [("\n", "x")]
+# Whether a word may be a keyword at all (two to eight hanzi, not a stop word), remembered across pages:
+# the same few thousand words make most of every page.
+_CANDIDATE: dict[str, bool] = {}
 
 
 def extract_tags(title: str, body: str, vocabulary: Vocabulary, *, limit: int = 5,
@@ -103,8 +106,14 @@ def extract_tags(title: str, body: str, vocabulary: Vocabulary, *, limit: int = 
         tokens = rjieba.tag(text)
     counts: dict[str, int] = {}
     weight: dict[str, float] = {}
+    candidate = _CANDIDATE
+    if len(candidate) > 200_000:  # a bound on a worker's memory over a long import
+        candidate.clear()
     for (w, flag), n in Counter(tokens).items():
-        if w not in _STOP and _WORD.match(w) and flag not in _NUMERAL_POS:
+        ok = candidate.get(w)
+        if ok is None:
+            ok = candidate[w] = w not in _STOP and _WORD.match(w) is not None
+        if ok and flag not in _NUMERAL_POS:
             counts[w] = counts.get(w, 0) + n
             weight[w] = max(weight.get(w, 0.0), 1.0 if flag in _KEYWORD_POS or w in tags else _OTHER_POS_WEIGHT)
     if not counts:
