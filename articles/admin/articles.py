@@ -66,9 +66,6 @@ class ArticleAdmin(IdsOnlyAutocomplete, ImportExportMixin, SimpleHistoryAdmin):
                actions.add_tags, actions.remove_tags, actions.add_regions, actions.set_regions, actions.set_source,
                actions.reprocess_selected]
 
-    class Media:
-        css = {"all": ("admin-gaoku/desk.css",)}
-
     @admin.display(description="文件")
     def file_label(self, article):
         return upload_display_name(article.file_name) or "—"  # never the server's upload folder
