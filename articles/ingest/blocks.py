@@ -42,9 +42,11 @@ _COMMENT = re.compile(r"\s*(?:#|//|--|/\*)\s")  # a comment line of a listing, i
 # Cheap tests first: each holds a character that the pattern after it cannot match without.
 _DIGIT = re.compile(r"\d")
 _SPACE_OR_BAR = re.compile(r"[\s|]")
+_VIEWS_HINT = re.compile("点击|阅读|浏览|人气|访问|阅览者|读者|访客")  # every label of P.VIEWS and P.VIEWS_ORDINAL
 _CRUMB_HINT = re.compile(r"位置|[>》»/＞›／]")
 _CITATION = re.compile(r"\s*\[\d{1,3}\]$")  # a wiki's footnote mark after the sentence: 。[2]
 _COUNTER = re.compile(r"(?<=[。！？!?”」』…])\d{1,4}$")  # a reply or like count glued to the last sentence
+_END_PUNCT = frozenset(P.END_PUNCT)  # a set: the empty string of an empty line is not in it
 _CAPTION = re.compile(r"^(?:资料图|资料图片|题图|图片|图为|图[:：]|[(（]图[)）]|◎\s*图|配图|摄影[:：])")
 
 
@@ -134,7 +136,7 @@ def classify(line: str, key: str, alone: bool, spaced: bool = True, *, han: int 
     else:
         stop = _stop_rule(key)
     n = len(line)
-    ends = strip_end_mark(line)[-1:] in tuple(P.END_PUNCT)
+    ends = strip_end_mark(line)[-1:] in _END_PUNCT
     if stop in ("furniture", "disclaimer", "repost_notice"):
         return LineInfo(BAD, -12.0 if stop != "repost_notice" else -6.0, han, stop)
     if stop:  # a credit line: the article usually ends here, but a byline under the lead looks the same
@@ -144,7 +146,8 @@ def classify(line: str, key: str, alone: bool, spaced: bool = True, *, han: int 
     if han >= 30 and punct >= 3 and punct >= 0.08 * han and "\t" not in line:  # plain prose: skip the menu tests
         return LineInfo(GOOD, _text_score(han, punct, alone), han, None)
     if (P.BODY_NOISE.match(key) or _URL_ONLY.match(line) or _BRACKET_MENU.match(line)
-            or han < 30 and _DIGIT.search(key) and (P.VIEWS.search(key) or P.VIEWS_ORDINAL.search(key))):
+            or han < 30 and _DIGIT.search(key) and _VIEWS_HINT.search(key)
+            and (P.VIEWS.search(key) or P.VIEWS_ORDINAL.search(key))):
         return LineInfo(BAD, -2.0, han, None)
     if line.count("\t") >= 2:  # table cells: a row of links unless a cell holds a sentence
         parts = [c.strip() for c in line.split("\t") if c.strip()]
@@ -161,7 +164,8 @@ def classify(line: str, key: str, alone: bool, spaced: bool = True, *, han: int 
     density = punct / max(1, han)
     if density < 0.08 and spacey and len(_SEPARATED.findall(line)) >= 2:  # cells of a menu, a table of links
         return LineInfo(BAD, -3.0, han, None)
-    if punct <= 1 and not ends and (spacey and P.MENU.search(line) or han >= 10 and _glued_menu(line.replace(" ", ""))):
+    if punct <= 1 and not ends and (spacey and (line.count("|") >= 2 or len(line.split()) >= 4) and P.MENU.search(line)
+                                    or han >= 10 and _glued_menu(line.replace(" ", ""))):
         return LineInfo(BAD, -2.5, han, None)
     if han < 40 and line[-1] in ")）]" and _LINK_ITEM.search(line):
         return LineInfo(BAD, -2.0, han, None)
@@ -241,7 +245,7 @@ def classify_lines(lines: list[str], keys: list[str], alone: list[bool],
         for i in range(1, size):
             info, above = infos[i], infos[i - 1]
             if (joined[i] and info.cls == SHORT and above.cls == GOOD and above.han >= 25
-                    and _CITATION.sub("", lines[i - 1])[-1:] not in tuple(P.END_PUNCT) and info.han >= 4
+                    and _CITATION.sub("", lines[i - 1])[-1:] not in _END_PUNCT and info.han >= 4
                     and not info.repeated
                     and info.han >= 0.6 * len(lines[i]) and len(lines[i]) <= len(lines[i - 1]) + 4):
                 infos[i] = LineInfo(GOOD, 1.0 + info.han / 12, info.han, None)
