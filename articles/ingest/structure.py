@@ -236,7 +236,7 @@ def _title_score(layout: Layout, i: int, ref: int, html_title: str | None) -> fl
 
 
 _HAN_RE = re.compile(r"[\u4e00-\u9fff]")
-_NUMBERED = re.compile(r"[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、．]\D")
+_NUMBERED = re.compile(r"[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、．·]\D")
 _GLUE = re.compile(r"\s{2,}|\u3000|[|｜>＞»›：:]|\t")
 _CELLS = re.compile(r"\S(?:\s{2,}|\u3000)\S.*\S(?:\s{2,}|\u3000)\S")  # cells of a menu or table row
 # An author's card beside the headline: a name glued to an affiliation and a position (王文中国人民大学

@@ -462,3 +462,12 @@ def test_a_data_table_inside_a_long_article_is_bridged_and_its_references_end_it
 def test_a_poems_notes_heading_is_part_of_the_text():
     assert classify("注释", "注释", True).stop is None
     assert classify("参考资料", "参考资料", True).stop == "furniture"
+
+
+def test_a_numbered_comment_is_not_the_headline(gazetteer, vocabulary):
+    # A blog's sidebar of latest comments, numbered 1· 2· …, above a post whose metadata is printed after it.
+    comments = ["最新评论", "6·实在太完美了！！！！我好喜欢品超侧面的轮廓，简直无法用语言形容", "7·心如很漂亮的~",
+                "8·希望尽快的搞好一点，不然说坏话的人就多了啊~~~ 望看到这个贴的领导多多考虑一下~~~", "阅读排行榜"]
+    draft = run(page(*comments, "13岁女孩辍学后生下女婴(附图)", P1 + P2, P3, "作者:zboygirl 阅读(1660) 评论(5)  编辑 发表于:2005-07-31",
+                     blank=False), gazetteer, vocabulary)
+    assert draft.title == "13岁女孩辍学后生下女婴(附图)"
