@@ -206,24 +206,22 @@ def _many_pages(pages, count: int) -> dict[str, bytes]:
     return {f"pages/{i:05d}.txt": (texts[i % len(texts)] + f"\n第{i}号样稿。").encode() for i in range(count)}
 
 
-def test_a_big_upload_is_previewed_by_the_worker_not_in_the_request(client, reviewer, pages, settings, monkeypatch):
-    """With the database task backend nothing runs in the request: the page shows progress until a worker parses."""
-    import time
-
+def test_a_big_upload_is_previewed_by_the_worker_not_in_the_request(client, reviewer, pages, settings, monkeypatch,
+                                                                     django_assert_max_num_queries):
+    """With the database task backend nothing runs in the request: the page shows progress until a worker parses.
+    (No wall-clock limits: a loaded machine slows every request. What the request does is asserted instead: no
+    preview rows before the worker, and a page of the batch costs a bounded number of queries however large.)"""
     from django.core.management import call_command
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "ENQUEUE_ON_COMMIT": False}}
     client.force_login(reviewer)
     archive = _page_zip(_many_pages(pages, 300))
-    started = time.monotonic()
     response = client.post(reverse("admin:articles_importbatch_upload"), {"files": [archive], "status": Status.DRAFT})
-    upload_seconds = time.monotonic() - started
     batch = ImportBatch.objects.get()
-    assert response.status_code == 302 and upload_seconds < 3
+    assert response.status_code == 302
     assert not PreviewRow.objects.exists() and batch.preview.state == UploadPreview.State.QUEUED
-    started = time.monotonic()
-    waiting = client.get(response.url).content.decode()
-    assert time.monotonic() - started < 2
+    with django_assert_max_num_queries(20):
+        waiting = client.get(response.url).content.decode()
     assert "排队中" in waiting and 'http-equiv="refresh"' in waiting and "确认导入" not in waiting
     assert client.post(response.url, {"confirm": "1"}).status_code == 302  # too early: nothing is imported
     assert not batch.records.exists() and Article.objects.count() == 0
@@ -233,9 +231,8 @@ def test_a_big_upload_is_previewed_by_the_worker_not_in_the_request(client, revi
     call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
     batch.preview.refresh_from_db()
     assert (batch.preview.state, batch.preview.processed, batch.preview.total) == ("done", 300, 300)
-    started = time.monotonic()
-    html = client.get(response.url).content.decode()
-    assert time.monotonic() - started < 2
+    with django_assert_max_num_queries(20):  # one page of 100 rows, not 300 rows one by one
+        html = client.get(response.url).content.decode()
     assert "共 300 个文件" in html and "第 1/3 页" in html and "确认导入" in html
     errors = client.get(response.url + "?result=error").content.decode()
     assert "没有文件" in errors
