@@ -17,7 +17,8 @@ _WORD = re.compile(r"[\w]", re.UNICODE)
 
 def index_tokens(folded: str) -> list[str]:
     """segment() of text already passed through fold_text()."""
-    return [t for t in rjieba.cut_for_search(folded) if _WORD.search(t)]
+    # isalnum() first: a C test that settles the words; the regex sees only punctuation and mixed tokens.
+    return [t for t in rjieba.cut_for_search(folded) if t.isalnum() or _WORD.search(t)]
 
 
 def segment(text: str) -> list[str]:
