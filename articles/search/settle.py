@@ -33,7 +33,7 @@ from .postgres import SETTLED_RUM, has_rum_index
 ALL_GIN = "articles_searchdoc_vector_all"  # the rebuild's temporary index over every document
 BATCH = 200  # documents a transaction, row by row: a few seconds of rum inserts at most
 REBUILD_BATCH = 5000  # documents a transaction during a rebuild (no rum index to feed then)
-REBUILD_MIN_ROWS = 20_000  # a backlog smaller than this is settled row by row whatever its share
+REBUILD_MIN_ROWS = 2_000  # a backlog smaller than this is settled row by row whatever its share (seconds)
 # One worker at a time rebuilds (a session advisory lock, held for the rebuild).
 REBUILD_LOCK = int.from_bytes(hashlib.blake2b(b"gaoku.search.rebuild", digest_size=8).digest(), "big", signed=True)
 
