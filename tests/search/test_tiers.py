@@ -227,3 +227,15 @@ def test_the_migration_adds_the_column_in_place_on_sqlite():
     sql = out.getvalue()
     assert "ALTER TABLE" in sql and "ADD COLUMN settled" in sql
     assert "articles_article" not in sql and "new__" not in sql  # no table is remade
+
+
+def test_a_large_share_of_the_table_is_rebuilt_a_small_one_settled_row_by_row(settings):
+    from articles.search.settle import REBUILD_MIN_ROWS, should_rebuild
+
+    settings.GAOKU_SEARCH_REBUILD_FRACTION = 0.25
+    assert should_rebuild(5_000, 5_000)  # an import into an empty table
+    assert should_rebuild(250_000, 1_000_000)
+    assert not should_rebuild(200_000, 1_000_000)  # a big import into a bigger table: row by row
+    assert not should_rebuild(REBUILD_MIN_ROWS - 1, REBUILD_MIN_ROWS)  # seconds of work either way
+    settings.GAOKU_SEARCH_REBUILD_FRACTION = 0.1
+    assert should_rebuild(100_000, 1_000_000)
