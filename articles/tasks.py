@@ -2,6 +2,7 @@
 from django_tasks import task
 
 from articles.models import ImportBatch
+from articles.search.settle import settle
 from articles.services.batches import import_batch_run
 from articles.services.chunks import import_chunk_run
 
@@ -32,3 +33,12 @@ def import_chunk(chunk_id: int) -> dict:
     one db_worker per core. Returns the counts of the chunks it imported.
     """
     return import_chunk_run(chunk_id=chunk_id, workers=1)
+
+
+@task(priority=-10)
+def settle_search_index() -> dict:
+    """Move unsettled search documents into the rum tier (articles/search/settle.py); after imports.
+
+    Lower priority than the import tasks: a worker takes it when no chunk is waiting.
+    """
+    return settle().as_dict()

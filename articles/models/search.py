@@ -7,7 +7,8 @@ class SearchDocument(models.Model):
     Whether the article is public is checked at query time against the article (scheduled articles
     go live without a job), never stored here. The columns hold space-separated tokens from
     articles.ingest.segment.segment(), so stock PostgreSQL full text search and SQLite FTS5 can
-    index Chinese. The vendor-specific indexes live in vendor-guarded migrations.
+    index Chinese. The vendor-specific indexes live in vendor-guarded migrations: on PostgreSQL with
+    rum, a rum index over the settled documents and a GIN index over the unsettled ones (0015).
     """
 
     article = models.OneToOneField("articles.Article", on_delete=models.CASCADE, primary_key=True,
@@ -16,6 +17,10 @@ class SearchDocument(models.Model):
     body = models.TextField(blank=True)
     meta = models.TextField(blank=True, help_text="source, tags, regions, authors")
     published_at = models.DateTimeField(null=True, db_index=True)
+    # Every write leaves a document unsettled (cheap to index); settling it (articles/search/settle.py,
+    # a task after each import, or `manage.py settle_search_index`) moves it into the rank index. Only
+    # PostgreSQL with rum has two tiers; elsewhere the flag is kept but nothing reads it.
+    settled = models.BooleanField(default=False, help_text="in the rank (rum) index tier")
 
     class Meta:
         verbose_name = "搜索索引"

@@ -1,10 +1,16 @@
-"""Build and store SearchDocument rows: the segmented, script-normalised text of an article."""
+"""Build and store SearchDocument rows: the segmented, script-normalised text of an article.
+
+Every write leaves the document unsettled (the cheap GIN tier on PostgreSQL with rum) and asks a
+worker to settle it later (settle.py): no writer here pays for the rum index.
+"""
 from __future__ import annotations
 
 from django.db import transaction
 
 from articles.ingest.segment import segment
 from articles.models import Article, SearchDocument
+
+from .settle import settle_later
 
 
 def _tokens(text: str) -> str:
@@ -52,16 +58,19 @@ def index_article(article_id: int) -> None:
     with transaction.atomic():
         SearchDocument.objects.update_or_create(
             article_id=article.pk,
-            defaults={f: getattr(doc, f) for f in ("title", "body", "meta", "published_at")},
+            defaults={f: getattr(doc, f) for f in ("title", "body", "meta", "published_at", "settled")},
         )
+    settle_later()
 
 
 def reindex_titles(article_ids) -> int:
     """Rewrite only the title tokens (an edit that changed the title and nothing else the document holds)."""
-    docs = [SearchDocument(article_id=pk, title=_tokens(title))
+    docs = [SearchDocument(article_id=pk, title=_tokens(title), settled=False)
             for pk, title in Article.objects.filter(pk__in=article_ids, search_document__isnull=False)
             .values_list("pk", "title")]
-    SearchDocument.objects.bulk_update(docs, ["title"], batch_size=500)
+    SearchDocument.objects.bulk_update(docs, ["title", "settled"], batch_size=500)  # unsettled: no rum write
+    if docs:
+        settle_later()
     return len(docs)
 
 
@@ -77,6 +86,8 @@ def rebuild_index(*, batch_size: int = 500, queryset=None) -> int:
             batch = []
     if batch:
         done += _write(batch)
+    if done:
+        settle_later()
     return done
 
 

@@ -28,6 +28,7 @@ from django.db.models import Count, F
 from django.utils import timezone
 
 from articles.models import ImportBatch, ImportChunk, Status
+from articles.search.settle import settle_later
 
 from .batches import process_gone
 from .imports import (
@@ -149,7 +150,8 @@ def _run(chunk: ImportChunk, *, workers: int) -> dict | None:
         heartbeat_at=timezone.now())
     if not finished:
         return None
-    finish_if_done(batch)
+    if finish_if_done(batch):
+        settle_later()  # the batch's documents into the rum tier (a task of lower priority than chunks)
     return dict(summary.counts)
 
 
