@@ -42,7 +42,6 @@ _COMMENT = re.compile(r"\s*(?:#|//|--|/\*)\s")  # a comment line of a listing, i
 # Cheap tests first: each holds a character that the pattern after it cannot match without.
 _DIGIT = re.compile(r"\d")
 _SPACE_OR_BAR = re.compile(r"[\s|]")
-_VIEWS_HINT = re.compile("点击|阅读|浏览|人气|访问|阅览者|读者|访客")  # every label of P.VIEWS and P.VIEWS_ORDINAL
 _CRUMB_HINT = re.compile(r"位置|[>》»/＞›／]")
 _CITATION = re.compile(r"\s*\[\d{1,3}\]$")  # a wiki's footnote mark after the sentence: 。[2]
 _COUNTER = re.compile(r"(?<=[。！？!?”」』…])\d{1,4}$")  # a reply or like count glued to the last sentence
@@ -146,7 +145,7 @@ def classify(line: str, key: str, alone: bool, spaced: bool = True, *, han: int 
     if han >= 30 and punct >= 3 and punct >= 0.08 * han and "\t" not in line:  # plain prose: skip the menu tests
         return LineInfo(GOOD, _text_score(han, punct, alone), han, None)
     if (P.BODY_NOISE.match(key) or _URL_ONLY.match(line) or _BRACKET_MENU.match(line)
-            or han < 30 and _DIGIT.search(key) and _VIEWS_HINT.search(key)
+            or han < 30 and _DIGIT.search(key) and P.VIEWS_HINT.search(key)
             and (P.VIEWS.search(key) or P.VIEWS_ORDINAL.search(key))):
         return LineInfo(BAD, -2.0, han, None)
     if line.count("\t") >= 2:  # table cells: a row of links unless a cell holds a sentence
@@ -164,8 +163,7 @@ def classify(line: str, key: str, alone: bool, spaced: bool = True, *, han: int 
     density = punct / max(1, han)
     if density < 0.08 and spacey and len(_SEPARATED.findall(line)) >= 2:  # cells of a menu, a table of links
         return LineInfo(BAD, -3.0, han, None)
-    if punct <= 1 and not ends and (spacey and (line.count("|") >= 2 or len(line.split()) >= 4) and P.MENU.search(line)
-                                    or han >= 10 and _glued_menu(line.replace(" ", ""))):
+    if punct <= 1 and not ends and (spacey and P.is_menu(line) or han >= 10 and _glued_menu(line.replace(" ", ""))):
         return LineInfo(BAD, -2.5, han, None)
     if han < 40 and line[-1] in ")）]" and _LINK_ITEM.search(line):
         return LineInfo(BAD, -2.0, han, None)

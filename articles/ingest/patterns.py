@@ -10,7 +10,10 @@ SOURCE_LABEL = r"(?:信息来源|文章来源|稿件来源|新闻来源|稿源|�
 TIME_LABEL = r"(?:发布时间|发布日期|发表时间|发表日期|更新时间|上传时间|时间|日期)"
 AUTHOR_LABEL = r"(?:作者|撰文|执笔人|执笔|撰稿)"
 EDITOR_LABEL = r"(?:责任编辑|责编|编辑|审核|审校|编审)"
-VIEWS_LABEL = r"(?:点击量|点击数|点击率|点击|阅读量|阅读数|阅读次数|阅读全文|阅读|浏览量|浏览次数|浏览|人气|访问量|访问次数)"
+_VIEWS_WORDS = ("点击量", "点击数", "点击率", "点击", "阅读量", "阅读数", "阅读次数", "阅读全文", "阅读", "浏览量", "浏览次数",
+                "浏览", "人气", "访问量", "访问次数")
+_READER_WORDS = ("阅览者", "读者", "访客", "浏览者")
+VIEWS_LABEL = rf"(?:{'|'.join(_VIEWS_WORDS)})"
 OTHER_LABEL = r"(?:校对|摄影|摄像|字号|字体|分享|发布于|IP属地|选稿|标签)"
 ANY_LABEL = rf"(?:{SOURCE_LABEL}|{TIME_LABEL}|{AUTHOR_LABEL}|{EDITOR_LABEL}|{VIEWS_LABEL}|{OTHER_LABEL})"
 SEP = r"\s*[:：|︱丨/]\s*"
@@ -27,7 +30,10 @@ VIEWS = re.compile(
     rf"(?P<value>\d[\d,]*(?:\.\d+(?=\s*[万wW]))?)(?![\d,]*\s*[岁年月日号元个条篇位名家])"
     rf"\s*(?P<unit>[万wW])?\+?\s*(?:次|人次|[)）])?")
 # 您是本文第 154 个阅览者: a counter printed as the reader's rank.
-VIEWS_ORDINAL = re.compile(r"第\s*(?P<value>\d[\d,]*)\s*(?:个|位|名)(?:阅览者|读者|访客|浏览者)")
+VIEWS_ORDINAL = re.compile(rf"第\s*(?P<value>\d[\d,]*)\s*(?:个|位|名)(?:{'|'.join(_READER_WORDS)})")
+# A cheap test before VIEWS and VIEWS_ORDINAL (whose look-behinds are tried at every position): the
+# first two characters of every word they need.
+VIEWS_HINT = re.compile("|".join(sorted({w[:2] for w in _VIEWS_WORDS + _READER_WORDS})))
 META_LABEL_START = re.compile(rf"^[\s【\[(（]*{ANY_LABEL}\s*[:：|︱]")
 LABEL_ANYWHERE = re.compile(rf"{ANY_LABEL}\s*[:：|︱]")
 # A post's byline dated relative to the reader (公众号名 昨天, 作者 3小时前): the header of an app or social
@@ -82,6 +88,11 @@ BREADCRUMB = re.compile(
     r"(?:当前位置|现在位置|您的位置|你的位置|位置)\s*[:：]|首页\s*(?:>|》|»|->|/|＞)|\s(?:>|»|->|＞)\s|^>|->|>>|＞＞|»|›"
     r"|^[^/／]{1,10}(?:\s[/／]\s[^/／]{1,10})+$")  # 地方 / 桃园市
 MENU = re.compile(r"(?:\|.*){2,}|(?:\s\S{2,4}){5,}|^\S{2,6}(?:\s+\S{2,6}){3,}$")
+
+
+def is_menu(line: str) -> bool:
+    """MENU, tried only where it can match: two bars, or four words apart (its search is costly)."""
+    return (line.count("|") >= 2 or len(line.split()) >= 4) and MENU.search(line) is not None
 END_PUNCT = "。！？!?…；;”’\"」』）)：:"
 URL = re.compile(r"https?://[^\s，。）)\"'<>]+")
 URL_NOTICE = re.compile(r"(?:如若转载|转载请注明|本文链接|原文链接|原文地址|文章链接|本文地址|出处)\S{0,12}?[:：]?\s*(?P<url>"

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from bisect import bisect_left, bisect_right
 from itertools import accumulate, repeat
 from operator import sub
@@ -86,9 +85,6 @@ def _simplified_lines(lines: list[str]) -> list[str]:
     keys = to_simplified("\n".join(lines)).split("\n")
     return keys if len(keys) == len(lines) else [to_simplified(line) for line in lines]
 
-
-# Characters NFKC turns into hanzi: Kangxi and CJK radicals, compatibility ideographs, enclosed and squared signs.
-_COMPAT_HAN = re.compile("[\u2e80-\u2fdf\u3200-\u33ff\uf900-\ufaff\U0002f800-\U0002fa1f]")
 
 # Dated by the month of the issue it was printed in: stored as the 1st, which the editor should know.
 ISSUE_MONTH_WARNING = "only the month of the issue is printed: dated the 1st"
@@ -216,10 +212,7 @@ def parse(data: bytes, filename: str, *, gazetteer: Gazetteer, vocabulary: Vocab
             if t not in gazetteer.names and not FOREIGN.fullmatch(t)][:5]
     rules["tags"] = "tfidf"
     language = _language(body, simple_body) if body else _language(text, to_simplified(text))
-    # NFKC, simplified, case-folded: the fingerprint's and the index's text. From the simplified body
-    # when NFKC can make no new hanzi (compatibility ideographs, radicals), which is every ordinary page.
-    folded = (unicodedata.normalize("NFKC", simple_body).casefold() if body and not _COMPAT_HAN.search(body)
-              else fold_text(body or text))
+    folded = fold_text(body, simple_body) if body else fold_text(text)  # the fingerprint's and the index's text
     fingerprint = simhash(body or text, folded=folded)
     title = layout.title or (body_lines[0][:60] if body_lines else filename)
     tokens = None

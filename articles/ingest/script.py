@@ -50,9 +50,18 @@ def to_display_traditional(text: str, standard: str = "tw") -> str:
     return _CORRECTION.sub(lambda m: DISPLAY_CORRECTIONS[m.group()], converted)
 
 
-def fold_text(text: str) -> str:
-    """NFKC, simplified, case-folded: the form search, fingerprints and name keys compare. Never for display."""
+def fold_text(text: str, simplified: str | None = None) -> str:
+    """NFKC, simplified, case-folded: the form search, fingerprints and name keys compare. Never for display.
+
+    ``simplified``: to_simplified(text) when the caller has it; NFKC of it is the same text unless NFKC
+    makes new hanzi (compatibility ideographs, radicals), and skips a second conversion of the page."""
+    if simplified is not None and not _COMPAT_HAN.search(text):
+        return unicodedata.normalize("NFKC", simplified).casefold()
     return to_simplified(unicodedata.normalize("NFKC", text or "")).casefold()
+
+
+# Characters NFKC turns into hanzi: Kangxi and CJK radicals, compatibility ideographs, enclosed and squared signs.
+_COMPAT_HAN = re.compile("[\u2e80-\u2fdf\u3200-\u33ff\uf900-\ufaff\U0002f800-\U0002fa1f]")
 
 
 @lru_cache(maxsize=65536)

@@ -191,7 +191,7 @@ def _han_share(text: str) -> float:
 def _title_like(line: str, key: str) -> bool:
     if len(line) < 5 or len(line) > 120 or _han_share(line.replace(" ", "")) < 0.2:
         return False
-    if P.BREADCRUMB.search(key) or P.MENU.search(line) or is_meta_line(key) or P.LABEL_ANYWHERE.search(key):
+    if P.BREADCRUMB.search(key) or P.is_menu(line) or is_meta_line(key) or P.LABEL_ANYWHERE.search(key):
         return False  # a headline never holds a label (作者：, 来源：)
     if P.PROMOTION.match(key):
         return False
