@@ -135,7 +135,8 @@ def classify(line: str, key: str, alone: bool, spaced: bool = True, *, han: int 
     else:
         stop = _stop_rule(key)
     n = len(line)
-    ends = strip_end_mark(line)[-1:] in _END_PUNCT
+    last = line[-1]  # most lines end in neither an end mark nor a counter: nothing to strip
+    ends = (strip_end_mark(line)[-1:] if last in _MARK_ENDS or last.isdigit() else last) in _END_PUNCT
     if stop in ("furniture", "disclaimer", "repost_notice"):
         return LineInfo(BAD, -12.0 if stop != "repost_notice" else -6.0, han, stop)
     if stop:  # a credit line: the article usually ends here, but a byline under the lead looks the same
@@ -345,10 +346,13 @@ def is_caption(key: str) -> bool:
     return bool(_CAPTION.match(key))
 
 
+_MARK_ENDS = frozenset("□■◆ )）】]")  # the last characters of the marks _END_MARK removes
+
+
 def strip_end_mark(line: str) -> str:
     """□ and ■ that close an article on some sites, a （完） or （未完待续） note, and a counter glued to the
     last sentence."""
-    if line[-1:] in ("□", "■", "◆", " ", ")", "）", "】", "]"):
+    if line[-1:] in _MARK_ENDS:
         line = _END_MARK.sub("", line)
     return strip_counter(line) if line else line
 

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import accumulate
 from datetime import datetime
 
 MIN_YEAR, MAX_YEAR = 1949, 2100
@@ -67,6 +69,14 @@ _NEEDS = {
     "day_month_name": _MONTH_WORD,
 }
 _YEAR = re.compile(r"(?:19|20)\d\d|\d\s*年")  # every pattern needs a 19xx/20xx year, or the ROC one its 年
+_YEAR_IN_LINE = re.compile(r"(?:19|20)\d\d|\d[^\S\n]*年")  # _YEAR, never across a line break
+
+
+def lines_with_years(lines: list[str]) -> list[int]:
+    """The indexes of the lines find_dates() may find a date in, found in one pass over the page:
+    most lines hold no year, and searching them one by one costs more than the page at once."""
+    starts = list(accumulate((len(line) + 1 for line in lines), initial=0))
+    return sorted({bisect_right(starts, m.start()) - 1 for m in _YEAR_IN_LINE.finditer("\n".join(lines))})
 
 
 def find_dates(text: str) -> list[DateHit]:

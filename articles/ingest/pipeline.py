@@ -4,8 +4,8 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_left, bisect_right
-from itertools import accumulate, repeat
-from operator import sub
+from itertools import accumulate
+from operator import itemgetter
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -113,17 +113,16 @@ def _edited(pair: tuple[str, str], line: str) -> tuple[str, str]:
 
 
 def _split_at_lead(tagged: list[tuple[str, str]], size: int, lead: str, rest: str
-                   ) -> dict[str, list[tuple[str, int, int]]]:
-    """The body's (word, start, end) tokens as two zones: the lead line, and the rest after its blank line."""
-    words = [word for word, _flag in tagged]
+                   ) -> dict[str, tuple[list[str], list[int]]]:
+    """The body's words and their start positions as two zones: the lead line, and the rest after its blank line."""
+    words = list(map(itemgetter(0), tagged))
     ends = list(accumulate(map(len, words)))
     starts = [0, *ends[:-1]] if ends else []
     offset = size + 2  # the lead, then "\n\n"
     in_lead = bisect_right(ends, size)
     after = bisect_left(starts, offset)
-    return {lead: list(zip(words[:in_lead], starts[:in_lead], ends[:in_lead], strict=True)),
-            rest: list(zip(words[after:], map(sub, starts[after:], repeat(offset)),
-                           map(sub, ends[after:], repeat(offset)), strict=True))}
+    return {lead: (words[:in_lead], starts[:in_lead]),
+            rest: (words[after:], list(map(offset.__rsub__, starts[after:])))}
 
 
 def parse(data: bytes, filename: str, *, gazetteer: Gazetteer, vocabulary: Vocabulary,

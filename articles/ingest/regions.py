@@ -12,6 +12,8 @@ from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress, count
+from operator import itemgetter
 
 import rjieba
 
@@ -100,23 +102,26 @@ class Gazetteer:
         place = self.places[code]
         return place.parent or place.code
 
-    def mentions(self, text: str, tokens: list[tuple[str, int, int]] | None = None
+    def mentions(self, text: str, tokens: tuple[list[str], list[int]] | None = None
                  ) -> list[tuple[int, frozenset[str], bool]]:
         """(position, candidate codes, is_full_name) for each place word in simplified text.
-        ``tokens``: the text's segmentation (word, start, end) when the caller has it already."""
+        ``tokens``: the text's segmentation as its words and their start positions, when the caller has it."""
         out = []
         names, prefixes = self.names, self.prefixes
         if tokens is None:
-            tokens = rjieba.tokenize(text)
-        n = len(tokens)
-        # Most words name no place: find the few that may (one pass in a comprehension), then read those.
-        candidates = [k for k, (word, _s, _e) in enumerate(tokens)
-                      if word in prefixes or len(word) >= 3 and word[:2] in prefixes]
+            tokenized = rjieba.tokenize(text)
+            words, starts = list(map(itemgetter(0), tokenized)), list(map(itemgetter(1), tokenized))
+        else:
+            words, starts = tokens
+        n = len(words)
+        # Most words name no place: judge each distinct word once, then find the few that may in C.
+        maybe = {w for w in set(words) if w in prefixes or len(w) >= 3 and w[:2] in prefixes}
+        candidates = compress(count(), map(maybe.__contains__, words))
         skip_to = 0
         for k in candidates:
             if k < skip_to:
                 continue  # joined into the name before it
-            word, start, _ = tokens[k]
+            word = words[k]
             matched = None
             # Join up to three tokens: 士林 + 区, 香洲 + 区.
             joined = word
@@ -124,7 +129,7 @@ class Gazetteer:
                 if extra:
                     if k + extra >= n or joined not in prefixes:
                         break
-                    joined += tokens[k + extra][0]
+                    joined += words[k + extra]
                 if joined in names and (extra == 0 or joined in self.full_names):
                     matched = (joined, extra)
             if matched is None and len(word) >= 3:
@@ -138,7 +143,7 @@ class Gazetteer:
                 if name in self.common and name not in self.full_names:
                     # An ordinary word: counts only where the context already names its region.
                     codes = codes | {AMBIGUOUS}
-                out.append((start, codes, name in self.full_names))
+                out.append((starts[k], codes, name in self.full_names))
                 skip_to = k + extra + 1
         return out
 
@@ -200,7 +205,7 @@ def _weighted_mentions(mentions, zone: str, text: str, weight: float, places):
 
 
 def score_regions(gazetteer: Gazetteer, zones: list[tuple[str, str]],
-                  segmented: dict[str, list[tuple[str, int, int]]] | None = None) -> dict[str, float]:
+                  segmented: dict[str, tuple[list[str], list[int]]] | None = None) -> dict[str, float]:
     """Weighted mention counts per region code; ambiguous names go to a region already named.
 
     An article mostly about other countries keeps only the places of its title, lead and credits.

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from . import patterns as P
 from .blocks import (BAD, GOOD, LATIN, SHORT, LineInfo, anchored_run, best_run, classify_lines, is_caption,
                      is_subheading, strip_counter, strip_end_mark)
-from .dates import DateHit, find_dates, find_issue_month
+from .dates import DateHit, find_dates, find_issue_month, lines_with_years
 
 
 @dataclass
@@ -115,7 +115,9 @@ def _comments_start(layout: Layout) -> int | None:
 def find_date_line(layout: Layout) -> None:
     best = None
     found: dict[int, DateHit] = {}
-    for i, key in enumerate(layout.keys):
+    keys = layout.keys
+    for i in lines_with_years(keys):  # a line without a year holds no date, nor starts a split one (2019 / 09/07)
+        key = keys[i]
         if len(key) > 150 or len(key) > 100 and _is_sentence(key):
             continue  # a date is never half of so long a sentence (below): skip the search
         hits = find_dates(key) or (find_dates(split) if (split := _split_date(layout.keys, i)) else None)

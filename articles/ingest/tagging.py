@@ -8,6 +8,8 @@ from functools import cached_property, lru_cache
 import importlib.util
 from pathlib import Path
 from collections.abc import Mapping
+from itertools import compress, count
+from operator import itemgetter
 
 import rjieba
 
@@ -105,7 +107,7 @@ def extract_tags(title: str, body: str, vocabulary: Vocabulary, *, limit: int = 
     else:
         tokens = rjieba.tag(text)
     counts: dict[str, int] = {}
-    weight: dict[str, float] = {}
+    strong: set[str] = set()  # seen at least once as a keyword part of speech
     candidate = _CANDIDATE
     if len(candidate) > 200_000:  # a bound on a worker's memory over a long import
         candidate.clear()
@@ -115,7 +117,8 @@ def extract_tags(title: str, body: str, vocabulary: Vocabulary, *, limit: int = 
             ok = candidate[w] = w not in _STOP and _WORD.match(w) is not None
         if ok and flag not in _NUMERAL_POS:
             counts[w] = counts.get(w, 0) + n
-            weight[w] = max(weight.get(w, 0.0), 1.0 if flag in _KEYWORD_POS or w in tags else _OTHER_POS_WEIGHT)
+            if flag in _KEYWORD_POS:
+                strong.add(w)
     if not counts:
         return []
     total = sum(counts.values())
@@ -125,7 +128,7 @@ def extract_tags(title: str, body: str, vocabulary: Vocabulary, *, limit: int = 
         canonical = synonyms.get(word, word)
         if n == 1 and canonical is word and word not in tags:
             continue  # seen once: never a keyword (below), and no other word's synonym to add to
-        score = n / total * idf.get(word, median) * weight[word]
+        score = n / total * idf.get(word, median) * (1.0 if word in strong or word in tags else _OTHER_POS_WEIGHT)
         if canonical in tags:
             score *= 2.0  # existing tags are preferred
         before = scores.get(canonical, 0.0)
@@ -150,7 +153,7 @@ def extract_tags(title: str, body: str, vocabulary: Vocabulary, *, limit: int = 
         chunk = [w for w in kept[first:first + step] if w in tags or not _is_deictic_pair(w, idf, median)]
         rare = {w for w in chunk if w not in tags and idf.get(w, median) >= median}
         if rare and not words:
-            words = [w for w, _ in tokens]
+            words = list(map(itemgetter(0), tokens))
         fragments = _fragments(rare, words, idf) if rare else set()
         for word in chunk:
             if word not in fragments:
@@ -173,7 +176,7 @@ def _fragments(rare: set[str], words: list[str], idf: dict[str, float]) -> set[s
     seen: Counter[str] = Counter()
     beside: Counter[tuple[str, str, str]] = Counter()
     last = len(words) - 1
-    for i in [i for i, w in enumerate(words) if w in rare]:
+    for i in compress(count(), map(rare.__contains__, words)):  # in C: most words are not rare
         word = words[i]
         seen[word] += 1
         if i > 0:
