@@ -200,7 +200,7 @@ def parse(data: bytes, filename: str, *, gazetteer: Gazetteer, vocabulary: Vocab
     codes = choose_regions(gazetteer, scores, references=simple_body)
     rules["regions"] = "weighted_mentions" if codes else "none"
     if not codes:
-        footer = [k for k in layout.keys[layout.body_stop:] if any(w in k for w in ("地址", "版权所有", "主办"))]
+        footer = [k for k in layout.keys[layout.body_stop:] if "地址" in k or "版权所有" in k or "主办" in k]
         codes = choose_regions(gazetteer, score_regions(gazetteer, [("footer", f) for f in footer]), minimum=1.0)
         if codes:
             rules["regions"] = "site_footer"
