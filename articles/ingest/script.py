@@ -5,6 +5,7 @@ import re
 import unicodedata
 from functools import lru_cache, cache
 
+import numpy as np
 import opencc
 
 _T2S = opencc.OpenCC("t2s.json")
@@ -56,8 +57,25 @@ def fold_text(text: str, simplified: str | None = None) -> str:
     ``simplified``: to_simplified(text) when the caller has it; NFKC of it is the same text unless NFKC
     makes new hanzi (compatibility ideographs, radicals), and skips a second conversion of the page."""
     if simplified is not None and not _COMPAT_HAN.search(text):
-        return unicodedata.normalize("NFKC", simplified).casefold()
-    return to_simplified(unicodedata.normalize("NFKC", text or "")).casefold()
+        return nfkc(simplified).casefold()
+    return to_simplified(nfkc(text or "")).casefold()
+
+
+def nfkc(text: str) -> str:
+    """unicodedata.normalize("NFKC", text), faster on Chinese pages.
+
+    What keeps most pages from being NFKC already is their full-width punctuation and ideographic
+    spaces (，：（）　), which NFKC maps one for one to ASCII: done here for the whole text at once
+    (CPython's normalize is slow on long text). NFKC of the mapped text equals NFKC of the text (a
+    character replaced by its own compatibility decomposition), and it is mostly normalized already.
+    """
+    if len(text) < 256 or unicodedata.is_normalized("NFKC", text):
+        return unicodedata.normalize("NFKC", text)
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).copy()
+    codes[(codes >= 0xFF01) & (codes <= 0xFF5E)] -= 0xFEE0  # Ａ１，（ -> A1,(
+    codes[codes == 0x3000] = 0x20  # the ideographic space
+    mapped = codes.tobytes().decode("utf-32-le", "surrogatepass")
+    return mapped if unicodedata.is_normalized("NFKC", mapped) else unicodedata.normalize("NFKC", mapped)
 
 
 # Characters NFKC turns into hanzi: Kangxi and CJK radicals, compatibility ideographs, enclosed and squared signs.

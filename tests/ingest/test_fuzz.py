@@ -4,6 +4,7 @@ Derandomized (the same examples on every run, in CI too) and bounded, so they st
 bench/fuzz.py runs the long campaign.
 """
 import random
+import unicodedata
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 
 from articles.ingest import ArticleDraft, IngestError, parse
 from articles.ingest.checks import MAX_VIEWS, UNSTORABLE
+from articles.ingest.script import nfkc
 
 from .conftest import SHARED_SAMPLES
 from .mutations import ENCODINGS, JUNK, mutate
@@ -69,3 +71,12 @@ def test_mutated_real_pages(page, rnd: random.Random, gazetteer, vocabulary):
 @pytest.mark.parametrize("page", PAGES[:4], ids=lambda p: p.name)
 def test_the_pages_the_mutations_start_from_parse(page, gazetteer, vocabulary):
     assert assert_parses_or_refuses(page.read_bytes(), page.name, gazetteer, vocabulary) is not None
+
+
+@FUZZ
+@given(st.lists(st.one_of(page_text, st.text(), st.sampled_from(["，", "　", "Ａ１", "\u0301", "ﬁ", "㍿", "\ud800"])),
+                max_size=30).map("".join))
+def test_fast_nfkc_is_nfkc(text):
+    """script.nfkc maps full-width forms itself before normalizing: the result is NFKC's, whatever the text."""
+    for sample in (text, text * (300 // max(1, len(text)) + 1)):  # short and long (the fast path) alike
+        assert nfkc(sample) == unicodedata.normalize("NFKC", sample)
