@@ -116,7 +116,8 @@ def find_date_line(layout: Layout) -> None:
     best = None
     found: dict[int, DateHit] = {}
     keys = layout.keys
-    for i in lines_with_years(keys):  # a line without a year holds no date, nor starts a split one (2019 / 09/07)
+    dated = lines_with_years(keys)
+    for i in dated:  # a line without a year holds no date, nor starts a split one (2019 / 09/07)
         key = keys[i]
         if len(key) > 150 or len(key) > 100 and _is_sentence(key):
             continue  # a date is never half of so long a sentence (below): skip the search
@@ -154,7 +155,7 @@ def find_date_line(layout: Layout) -> None:
         return
     # No day anywhere: the month of the issue the article was printed in (——《北京之春》1998年3月号).
     # It dates the article but is no header: it is often printed after the text.
-    for key in layout.keys:
+    for key in (keys[i] for i in dated):  # an issue's month is printed with its year
         if len(key) <= 80 and not _is_sentence(key) and (hit := find_issue_month(key)):
             layout.issue_month = hit
             return
