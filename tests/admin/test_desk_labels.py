@@ -4,7 +4,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from articles.models import Article
+from articles.models import Article, Status
 from articles.services import workflow
 
 pytestmark = pytest.mark.django_db
@@ -17,8 +17,8 @@ def visible_text(html: str) -> str:
 
 def test_history_speaks_chinese(client, editor, reviewer, imported):
     article = imported[0]
-    workflow.article_publish(article=article, user=reviewer)
-    workflow.article_unpublish(article=Article.objects.get(pk=article.pk), user=reviewer)
+    workflow.article_change_status(article=article, status=Status.PUBLISHED, user=reviewer)
+    workflow.article_change_status(article=Article.objects.get(pk=article.pk), status=Status.DRAFT, user=reviewer)
     client.force_login(editor)
     text = visible_text(client.get(reverse("admin:articles_article_history", args=[article.pk])).content.decode())
     for english in ("Historical", "Changes", "CHANGES", "Changed by", "None", "published", "draft"):
