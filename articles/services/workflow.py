@@ -177,7 +177,7 @@ def article_save_edit(*, article: Article, user=None, changed: Iterable[str], re
             article._change_reason = reason
         article.save()
         if stored is None:
-            record_creation(article=article, user=user)
+            _creation(article, user=user).save()
         else:
             _record(article, before_status=stored.status, before_publish_at=stored.publish_at, user=user)
     return article
@@ -226,8 +226,7 @@ def articles_save_edits(*, edits: list[ArticleEdit], user=None, reason: str = ""
     if history:
         _history_rows(new, old, now=now)
     StatusChange.objects.bulk_create([c for c in (
-        StatusChange(article=e.article, from_status="", to_status=e.article.status, user=user, note="新建")
-        if e.stored is None else
+        _creation(e.article, user=user) if e.stored is None else
         _status_change(e.article, before_status=e.stored.status, before_publish_at=e.stored.publish_at, user=user)
         for e in edits) if c is not None])
 
@@ -340,5 +339,6 @@ def articles_change_status(*, articles, status: str, user=None) -> int:
     return len(articles)
 
 
-def record_creation(*, article: Article, user=None, note: str = "新建") -> None:
-    StatusChange.objects.create(article=article, from_status="", to_status=article.status, user=user, note=note)
+def _creation(article: Article, *, user) -> StatusChange:
+    """The log row of an article created by an edit (form, table import); not saved here."""
+    return StatusChange(article=article, from_status="", to_status=article.status, user=user, note="新建")

@@ -238,8 +238,12 @@ def test_bulk_moves_are_all_checked_first(editor, reviewer):
     assert [changes(a) for a in drafts] == [[(Status.DRAFT, Status.REVIEW, "editor", "提交审核（批量）")]] * 3
 
 
-def test_an_import_records_the_creation_of_each_article(reviewer):
-    article = make(status=Status.REVIEW)
-    workflow.record_creation(article=article, user=reviewer, note="导入")
-    workflow.record_creation(article=article)
-    assert changes(article) == [("", Status.REVIEW, "reviewer", "导入"), ("", Status.REVIEW, None, "新建")]
+def test_a_bulk_edit_records_the_creation_of_each_new_article_and_the_moves_of_the_others():
+    stored = make(status=Status.REVIEW)
+    moved = Article.objects.get(pk=stored.pk)
+    moved.status = Status.PUBLISHED
+    new = Article(title="新文章", body="正文。", status=Status.REVIEW, raw_sha256="b" * 64)
+    workflow.articles_save_edits(edits=[workflow.ArticleEdit(article=new, stored=None),
+                                        workflow.ArticleEdit(article=moved, stored=stored, changed={"status"})])
+    assert changes(new) == [("", Status.REVIEW, None, "新建")]
+    assert changes(stored) == [(Status.REVIEW, Status.PUBLISHED, None, "发布")]
