@@ -50,14 +50,6 @@ class ArticleQuerySet(models.QuerySet):
             return self.filter(Q(tags__slug=tag) | Q(tags__name=tag)).distinct()
         return self.filter(tagged_items__tag=tag)
 
-    def for_listing(self):
-        """What list pages show, in a constant number of queries."""
-        return (
-            self.select_related("source")
-            .prefetch_related("regions__parent", "tags")
-            .defer("raw_text", "body", "extraction")
-        )
-
     def newest_first(self):
         return self.order_by(models.F("published_at").desc(nulls_last=True), "-id")
 
