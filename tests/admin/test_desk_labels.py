@@ -53,6 +53,19 @@ def test_needs_attention_counts_and_explains_every_reason(client, editor, import
     assert "标题是推测的" in page and "正文很短" in page and "title guessed" not in page
 
 
+def test_the_warning_column_counts_warnings_and_shows_nothing_without(client, editor, imported):
+    warned, clean = imported[0], imported[1]
+    Article.objects.filter(pk=warned.pk).update(warnings=["title guessed", "body is very short"], has_warnings=True)
+    Article.objects.filter(pk=clean.pk).update(warnings=[], has_warnings=False)
+    client.force_login(editor)
+    page = client.get(reverse("admin:articles_article_changelist")).content.decode()
+    cells = dict(re.findall(r'name="_selected_action" value="(\d+)".*?<td class="field-warning_flag">(.*?)</td>',
+                            page, flags=re.S))
+    assert cells[str(warned.pk)] == '<span title="标题是推测的；正文很短">2 条</span>'
+    assert cells[str(clean.pk)] == "—"
+    assert "icon-yes" not in page and "icon-no" not in page
+
+
 def test_history_marks_what_changed_inside_the_body(client, reviewer, imported):
     from tests.admin.browserlike import open_and_post
 
