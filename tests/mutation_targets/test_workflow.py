@@ -110,12 +110,16 @@ def test_a_status_change_through_an_edit_is_logged_with_the_note_of_the_move(edi
     workflow.article_save_edit(article=article, user=reviewer, changed=["status", "publish_at"])
     article.publish_at = LATER  # a schedule set on a draft publishes nothing
     workflow.article_save_edit(article=article, user=reviewer, changed=["publish_at"])
+    article.status = Status.ARCHIVED  # the schedule stays: the note does not mention it
+    workflow.article_save_edit(article=article, user=reviewer, changed=["status"])
     assert changes(article) == [
         (Status.DRAFT, Status.REVIEW, "editor", "提交审核"),
         (Status.REVIEW, Status.PUBLISHED, "reviewer", "定时发布于 2031-05-04 09:30"),
         (Status.PUBLISHED, Status.DRAFT, "reviewer", "撤回"),
         (Status.DRAFT, Status.DRAFT, "reviewer", "定时发布 2031-05-04 09:30"),
+        (Status.DRAFT, Status.ARCHIVED, "reviewer", "归档"),
     ]
+    assert last_history(article).history_change_reason is None  # no reason given, none invented
 
 
 def test_an_edit_is_judged_by_the_stored_row_not_by_the_form(editor):
