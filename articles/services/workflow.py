@@ -213,9 +213,7 @@ def articles_save_edits(*, edits: list[ArticleEdit], user=None, reason: str = ""
         a.has_warnings = bool(a.warnings)
         if not a.summary and a.body:
             a.summary = a.body.strip().split("\n\n", 1)[0].strip()[:500]
-        a.updated_at = now
-        if edit.stored is None:
-            a.created_at = now
+        a.updated_at = now  # bulk_create stamps created_at itself (auto_now_add)
         a._history_user = user
         a._change_reason = reason
     new = [e.article for e in edits if e.stored is None]

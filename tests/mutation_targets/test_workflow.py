@@ -56,6 +56,14 @@ def test_five_refused_articles_are_named_without_a_count(editor):
     assert f"（{names}）。" in str(refused.value)
 
 
+def test_six_refused_articles_are_five_names_and_the_count(editor):
+    published = [make(title=f"文章{i}", status=Status.PUBLISHED, n=i) for i in range(6)]
+    with pytest.raises(PermissionDenied) as refused:
+        workflow.ensure_can_edit(editor, published)
+    names = "、".join(f"#{a.pk}《文章{i}》" for i, a in enumerate(published[:5]))
+    assert f"（{names}等 6 篇）。" in str(refused.value)
+
+
 def test_reviewer_and_operator_may_edit_published_articles(reviewer):
     published = make(status=Status.PUBLISHED)
     workflow.ensure_can_edit(reviewer, Article.objects.all())
@@ -251,3 +259,74 @@ def test_a_bulk_edit_records_the_creation_of_each_new_article_and_the_moves_of_t
                                         workflow.ArticleEdit(article=moved, stored=stored, changed={"status"})])
     assert changes(new) == [("", Status.REVIEW, None, "新建")]
     assert changes(stored) == [(Status.REVIEW, Status.PUBLISHED, None, "发布")]
+
+
+# ---- articles_save_edits: the bulk edit (a table import's batch) judged and written as one edit would be
+
+def test_a_bulk_edit_is_judged_row_by_row_by_the_stored_row(editor, reviewer):
+    def refused(user, article, stored, changed):
+        with pytest.raises((PermissionDenied, workflow.TransitionNotAllowed)), transaction.atomic():
+            workflow.articles_save_edits(edits=[workflow.ArticleEdit(article=article, stored=stored,
+                                                                     changed=set(changed))], user=user)
+
+    published = make(status=Status.PUBLISHED)
+    retitled = Article.objects.get(pk=published.pk)
+    retitled.title = "编辑改的标题"
+    refused(editor, retitled, published, ["title"])  # the status stays, the text may not change
+    draft = make(n=1)
+    scheduled = Article.objects.get(pk=draft.pk)
+    scheduled.publish_at = LATER
+    refused(editor, scheduled, draft, ["publish_at"])
+    archived = make(status=Status.ARCHIVED, n=2)
+    reviewed = Article.objects.get(pk=archived.pk)
+    reviewed.status = Status.REVIEW
+    refused(reviewer, reviewed, archived, ["status"])  # through 草稿 first, for everyone
+    assert Article.objects.get(pk=published.pk).title == "乡村振兴的新路子" and StatusChange.objects.count() == 0
+
+
+def test_a_bulk_edit_writes_what_one_save_would(reviewer):
+    from taggit.models import Tag
+
+    from articles.models import Region
+
+    hangzhou, ningbo = Region.objects.get(code="3301"), Region.objects.get(code="3302")
+    Tag.objects.create(name="ai", slug="ai")
+    stored = make(title="旧标题", n=1)
+    stored.regions.set([hangzhou])
+    stored.tags.set(["旧标签"])
+    edited = Article.objects.get(pk=stored.pk)
+    edited.body, edited.summary = "新的第一段。\n\n新的第二段。", ""
+    in_review = make(status=Status.REVIEW, n=2)
+    moved = Article.objects.get(pk=in_review.pk)
+    moved.status = Status.PUBLISHED
+    new = Article(title="  新文章  ", body="第一段，有 空格。\n\n第二段。\n\n第三段。", warnings=["title guessed"],
+                  raw_sha256="c" * 64)
+    long = Article(title="长文", body="长" * 600 + "\n\n第二段。", raw_sha256="d" * 64)
+    workflow.articles_save_edits(edits=[
+        workflow.ArticleEdit(article=new, stored=None, region_ids=[hangzhou.pk], tag_names=["AI", "党建"]),
+        workflow.ArticleEdit(article=long, stored=None),
+        # regions and tags given but not changed: left as they are
+        workflow.ArticleEdit(article=edited, stored=stored, changed={"body"}, region_ids=[ningbo.pk],
+                             tag_names=["新标签"]),
+        workflow.ArticleEdit(article=moved, stored=in_review, changed={"status"}),
+    ], user=reviewer)
+
+    new = Article.objects.get(pk=new.pk)
+    assert (new.title, new.summary, new.has_warnings) == ("新文章", "第一段，有 空格。", True)
+    assert new.created_at is not None
+    assert [r.code for r in new.regions.all()] == ["3301"] and sorted(new.tags.names()) == ["ai", "党建"]
+    assert Tag.objects.filter(name__iexact="ai").count() == 1  # 'AI' is the stored 'ai'
+    assert len(Article.objects.get(pk=long.pk).summary) == 500
+    assert changes(new) == [("", Status.DRAFT, "reviewer", "新建")]
+    created = new.history.get()
+    assert (created.history_type, created.history_user, created.history_change_reason) == ("+", reviewer, "")
+    assert abs(created.history_date - new.created_at) < timedelta(seconds=1)
+    assert list(created.regions.values_list("article_id", "region_id")) == [(new.pk, hangzhou.pk)]
+
+    edited = Article.objects.get(pk=stored.pk)
+    assert (edited.summary, edited.edited_fields) == ("新的第一段。", ["body"])
+    assert [r.code for r in edited.regions.all()] == ["3301"] and list(edited.tags.names()) == ["旧标签"]
+    version = last_history(edited)
+    assert (version.history_type, version.history_date, version.body) == ("~", edited.updated_at, edited.body)
+    assert changes(edited) == []
+    assert changes(in_review) == [(Status.REVIEW, Status.PUBLISHED, "reviewer", "发布")]
