@@ -149,14 +149,19 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.title = self.title.strip()
-        self.has_warnings = bool(self.warnings)
-        if not self.summary and self.body:
-            self.summary = self.body.strip().split("\n\n", 1)[0].strip()[:500]
+        self.fill_derived()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"pk": self.pk})
+
+    def fill_derived(self) -> None:
+        """What every write derives from the rest (save() calls it; bulk writes, which skip save(), must too):
+        the title trimmed, the warnings flag, a blank summary made from the first paragraph."""
+        self.title = self.title.strip()
+        self.has_warnings = bool(self.warnings)
+        if not self.summary and self.body:
+            self.summary = self.body.strip().split("\n\n", 1)[0].strip()[:500]
 
     def mark_edited(self, fields) -> None:
         """Record editor-changed fields so re-extract and re-import keep them (not saved here)."""

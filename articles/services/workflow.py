@@ -208,11 +208,7 @@ def articles_save_edits(*, edits: list[ArticleEdit], user=None, reason: str = ""
         check_change(user, stored=edit.stored, status=a.status, publish_at=a.publish_at, changed=edit.changed)
         if edit.stored is not None:
             a.mark_edited(edit.changed)
-        # What Article.save() does, which bulk writes skip.
-        a.title = a.title.strip()
-        a.has_warnings = bool(a.warnings)
-        if not a.summary and a.body:
-            a.summary = a.body.strip().split("\n\n", 1)[0].strip()[:500]
+        a.fill_derived()  # what Article.save() does, which bulk writes skip
         a.updated_at = now  # bulk_create stamps created_at itself (auto_now_add)
         a._history_user = user
         a._change_reason = reason
