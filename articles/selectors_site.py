@@ -114,7 +114,7 @@ class Page:
 
 def keyset_page(queryset, *, before: str | None = None, after: str | None = None, per_page: int = PER_PAGE) -> Page:
     """One page of a newest-first list in a bounded number of queries, whatever the depth."""
-    # Cards show region names only, so regions' parents are not fetched (for_listing() does).
+    # Cards show region names only, so regions' parents are not fetched.
     qs = queryset.select_related("source").prefetch_related("regions", "tags").defer("raw_text", "body", "extraction")
     after_c = Cursor.decode(after)
     before_c = None if after_c else Cursor.decode(before)

@@ -34,7 +34,9 @@ WORK = ROOT / "var" / "mutation"
 
 # Each module with the tests that exercise it; mutmut then runs, per mutant, only those that reach it.
 WORKFLOW_TESTS = ["tests/admin/test_workflow.py", "tests/admin/test_gate.py",
-                  "tests/mutation_targets/test_workflow.py"]
+                  "tests/mutation_targets/test_workflow.py",
+                  # the bulk edit (articles_save_edits) writes the table import's rows and the bulk actions' edits
+                  "tests/admin/test_table_import_bulk.py", "tests/admin/test_edits_kept.py"]
 WRITE_TESTS = ["tests/imports/test_reposts.py", "tests/mutation_targets/test_write_path.py"]
 DEFAULT = {
     "articles/services/workflow.py": WORKFLOW_TESTS,

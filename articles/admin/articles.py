@@ -154,9 +154,13 @@ class ArticleAdmin(IdsOnlyAutocomplete, ImportExportMixin, SimpleHistoryAdmin):
         shown = "，".join(names[:4])
         return f"{shown} 等 {len(names)} 个" if len(names) > 4 else (shown or "—")
 
-    @admin.display(description="警告", boolean=True, ordering="has_warnings")
+    @admin.display(description="警告", ordering="has_warnings")
     def warning_flag(self, obj):
-        return not obj.has_warnings
+        """How many warnings, each named on hover; "—" for none (a ✓ for "no warning" under 警告 read as one)."""
+        if not obj.warnings:
+            return "—"
+        return format_html('<span title="{}">{} 条</span>', "；".join(warning_label(w) for w in obj.warnings),
+                           len(obj.warnings))
 
     @admin.display(description="警告")
     def warning_list(self, obj):

@@ -15,6 +15,7 @@ from articles.models import Article
 from articles.services.curation import article_not_duplicate, article_resolve_duplicate
 
 from .filters import AttentionFilter
+from .history import text_diff
 
 COMPARED = [("title", "标题"), ("source", "来源"), ("published_at", "发布时间"), ("authors", "作者"),
             ("editors", "编辑"), ("url", "原文链接"), ("language", "文字"), ("status", "状态")]
@@ -73,7 +74,9 @@ def compare_view(modeladmin, request, pk):
                "original": original, "duplicate": duplicate, "rows": rows,
                "tags": (", ".join(t.name for t in original.tags.all()),
                         ", ".join(t.name for t in duplicate.tags.all())),
-               "regions": ("、".join(map(str, original.regions.all())), "、".join(map(str, duplicate.regions.all())))}
+               "regions": ("、".join(map(str, original.regions.all())), "、".join(map(str, duplicate.regions.all()))),
+               # What the repost changed in the text, marked as history marks an edit (the same diff).
+               "body_diff": text_diff(original.body, duplicate.body) if original.body != duplicate.body else None}
     return TemplateResponse(request, "admin/articles/compare.html", context)
 
 

@@ -204,7 +204,7 @@ def classify_lines(lines: list[str], keys: list[str], alone: list[bool],
             if (not info.code and not info.stop and (info.cls != GOOD and info.han <= 6 or _COMMENT.match(lines[i]))
                     and any(code[max(0, i - 2):i]) and any(code[i + 1:i + 3])):
                 infos[i] = LineInfo(SHORT, 0.0, info.han, None, code=True)
-    _mark_record_fields(lines, keys, infos)
+    _mark_record_fields(keys, infos)
     # A paragraph printed again (a summary box, a teaser in a sidebar) counts once.
     seen: dict[str, int] = {}
     for key in keys:
@@ -257,7 +257,7 @@ _FIELD = re.compile(r"^([\u4e00-\u9fffA-Za-z（）()]{2,10}?)\s*(?:[：:]|\u3000
 _FIELD_PUNCT = re.compile(r"[，。！？；,;!?]")
 
 
-def _mark_record_fields(lines: list[str], keys: list[str], infos: list[LineInfo]) -> None:
+def _mark_record_fields(keys: list[str], infos: list[LineInfo]) -> None:
     """A list of records (a price list, a spec table, each analyst's forecast) prints the same labels
     again with other values: such lines are the text however short and however often a value
     repeats, where a page's furniture (a contact card, a form) prints each label once and a list of

@@ -469,7 +469,7 @@ def find_body(layout: Layout) -> None:
         a += 1
     lead = _news_lead(layout, a, b)
     a = lead if lead > a else _extend_lead(layout, a, heads)  # nothing stands above a dateline lead
-    b = _extend_to_credits(layout, a, b)
+    b = _extend_to_credits(layout, b)
     while (b > a + 1 and infos[b - 1].cls != GOOD and not infos[b - 1].field
            and strip_counter(layout.lines[b - 1])[-1] not in SENTENCE_END):
         b -= 1  # the text ends with a sentence (or a list of records), not with a label, a button or a promotion
@@ -558,7 +558,7 @@ SENTENCE_END = "。！？!?…”」』"
 CREDIT_STOPS = ("credit_bracket", "credit_label", "reporter_line", "outlet_credit", "credit_inline", "author_note")
 
 
-def _extend_to_credits(layout: Layout, a: int, b: int) -> int:
+def _extend_to_credits(layout: Layout, b: int) -> int:
     """Short lines (a post formatted for phones) between the run and the article's credits
     (编辑|…, 责编：…) are still the article."""
     for k in range(b, min(len(layout.infos), b + 25)):

@@ -50,14 +50,6 @@ class ArticleQuerySet(models.QuerySet):
             return self.filter(Q(tags__slug=tag) | Q(tags__name=tag)).distinct()
         return self.filter(tagged_items__tag=tag)
 
-    def for_listing(self):
-        """What list pages show, in a constant number of queries."""
-        return (
-            self.select_related("source")
-            .prefetch_related("regions__parent", "tags")
-            .defer("raw_text", "body", "extraction")
-        )
-
     def newest_first(self):
         return self.order_by(models.F("published_at").desc(nulls_last=True), "-id")
 
@@ -157,14 +149,19 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.title = self.title.strip()
-        self.has_warnings = bool(self.warnings)
-        if not self.summary and self.body:
-            self.summary = self.body.strip().split("\n\n", 1)[0].strip()[:500]
+        self.fill_derived()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"pk": self.pk})
+
+    def fill_derived(self) -> None:
+        """What every write derives from the rest (save() calls it; bulk writes, which skip save(), must too):
+        the title trimmed, the warnings flag, a blank summary made from the first paragraph."""
+        self.title = self.title.strip()
+        self.has_warnings = bool(self.warnings)
+        if not self.summary and self.body:
+            self.summary = self.body.strip().split("\n\n", 1)[0].strip()[:500]
 
     def mark_edited(self, fields) -> None:
         """Record editor-changed fields so re-extract and re-import keep them (not saved here)."""

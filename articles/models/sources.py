@@ -4,7 +4,7 @@ from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils.text import slugify
 
-from articles.ingest.script import name_key, to_simplified
+from articles.ingest.script import to_simplified
 
 # Links readers may follow: http(s) only, never javascript: or data:.
 http_url = URLValidator(schemes=["http", "https"], message="请输入以 http:// 或 https:// 开头的网址。")
@@ -69,7 +69,3 @@ class Source(models.Model):
     @property
     def homepage_link(self) -> str:
         return safe_link(self.homepage)
-
-    def match_keys(self) -> set[str]:
-        """Normalised keys (NFKC, simplified) under which imports find this source."""
-        return {name_key(n) for n in [self.name, *self.aliases] if n}

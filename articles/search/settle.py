@@ -84,7 +84,7 @@ def _table_rows() -> int:
 
 
 def should_rebuild(pending: int, total: int) -> bool:
-    fraction = getattr(settings, "GAOKU_SEARCH_REBUILD_FRACTION", 0.25)
+    fraction = settings.GAOKU_SEARCH_REBUILD_FRACTION
     return pending >= REBUILD_MIN_ROWS and pending >= fraction * max(total, 1)
 
 

@@ -169,11 +169,11 @@ def import_refs(refs: list[InputRef], *, writer: _Writer, limits: Limits, worker
         pending: deque = deque()
         ahead = 2 if parsers.pool else 0
         for chunk in _chunks(refs, chunk_size):
-            pending.append((chunk, _prepare_chunk(chunk, limits, zips, parsers, writer)))
+            pending.append(_prepare_chunk(chunk, limits, zips, parsers, writer))
             if len(pending) > ahead:
-                _report(_finish_chunk(*pending.popleft(), parsers, writer), summary, on_file)
+                _report(_finish_chunk(pending.popleft(), parsers, writer), summary, on_file)
         while pending:
-            _report(_finish_chunk(*pending.popleft(), parsers, writer), summary, on_file)
+            _report(_finish_chunk(pending.popleft(), parsers, writer), summary, on_file)
     except BaseException:
         if parsers:
             parsers.close(abort=True)
@@ -343,7 +343,7 @@ def _prepare_chunk(chunk: list[InputRef], limits, zips, parsers: Parsers, writer
     return outcomes, to_parse, parsers.submit([(chunk[i].name, data) for i, data, _ in jobs if i in wanted])
 
 
-def _finish_chunk(chunk: list[InputRef], prepared, parsers: Parsers, writer: _Writer) -> list[FileOutcome]:
+def _finish_chunk(prepared, parsers: Parsers, writer: _Writer) -> list[FileOutcome]:
     outcomes, to_parse, submitted = prepared
     drafts, positions = [], []
     for i, (name, draft, error, trace) in zip(to_parse, parsers.results(submitted), strict=True):

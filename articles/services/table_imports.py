@@ -26,7 +26,7 @@ RESULTS = {"new": "new", "update": "updated", "skip": "unchanged", "error": "err
 
 def table_import_in_background(rows: int) -> bool:
     """A table this long is imported by the worker, not in the request (GAOKU_TABLE_BACKGROUND_ROWS)."""
-    return rows >= getattr(settings, "GAOKU_TABLE_BACKGROUND_ROWS", 500)
+    return rows >= settings.GAOKU_TABLE_BACKGROUND_ROWS
 
 
 PROBLEMS_SHOWN = 50

@@ -107,19 +107,46 @@ def check_change(user, *, stored: Article | None, status: str, publish_at: datet
         ensure_can_edit(user, [stored])
 
 
-def _status_change(article: Article, *, before_status: str, before_publish_at, user, note: str) -> StatusChange | None:
-    """The log row for a move of status or schedule (None if neither moved); not saved here."""
+def move_note(*, before_status: str, status: str, before_publish_at, publish_at) -> str:
+    """What the status log and history say about a move, derived from the move itself.
+
+    → 已发布: 发布, or 定时发布于 <time> when it waits for a time; → 待审: 提交审核; → 已归档: 归档;
+    已发布 → 草稿: 撤回; any other move 状态：A → B. A schedule set or cleared without publishing is
+    added (leaving 已发布 ends any schedule, which 撤回 and 归档 already say).
+    """
+    if status == Status.PUBLISHED:
+        return f"定时发布于 {timezone.localtime(publish_at):%Y-%m-%d %H:%M}" if publish_at else "发布"
+    if status == before_status:
+        note = ""
+    elif status == Status.REVIEW:
+        note = "提交审核"
+    elif status == Status.ARCHIVED:
+        note = "归档"
+    elif before_status == Status.PUBLISHED:
+        note = "撤回"
+    else:
+        note = f"状态：{Status(before_status).label} → {Status(status).label}"
+    if publish_at != before_publish_at and before_status != Status.PUBLISHED:
+        schedule = f"定时发布 {timezone.localtime(publish_at):%Y-%m-%d %H:%M}" if publish_at else "取消定时发布"
+        note = f"{note}；{schedule}" if note else schedule
+    return note
+
+
+def _status_change(article: Article, *, before_status: str, before_publish_at, user,
+                   note: str = "") -> StatusChange | None:
+    """The log row for a move of status or schedule (None if neither moved); not saved here.
+
+    `note`: what to log instead of the note derived from the move (move_note).
+    """
     if article.status == before_status and article.publish_at == before_publish_at:
         return None
-    if not note:
-        note = f"状态：{Status(before_status).label} → {article.get_status_display()}"
-        if article.publish_at != before_publish_at:
-            note += f"；定时发布 {article.publish_at:%Y-%m-%d %H:%M}" if article.publish_at else "；立即可见"
+    note = note or move_note(before_status=before_status, status=article.status,
+                             before_publish_at=before_publish_at, publish_at=article.publish_at)
     return StatusChange(article=article, from_status=before_status, to_status=article.status, user=user,
                         note=note[:200])
 
 
-def _record(article: Article, *, before_status: str, before_publish_at, user, note: str) -> None:
+def _record(article: Article, *, before_status: str, before_publish_at, user, note: str = "") -> None:
     change = _status_change(article, before_status=before_status, before_publish_at=before_publish_at, user=user,
                             note=note)
     if change is not None:
@@ -150,9 +177,9 @@ def article_save_edit(*, article: Article, user=None, changed: Iterable[str], re
             article._change_reason = reason
         article.save()
         if stored is None:
-            record_creation(article=article, user=user)
+            _creation(article, user=user).save()
         else:
-            _record(article, before_status=stored.status, before_publish_at=stored.publish_at, user=user, note="")
+            _record(article, before_status=stored.status, before_publish_at=stored.publish_at, user=user)
     return article
 
 
@@ -181,14 +208,8 @@ def articles_save_edits(*, edits: list[ArticleEdit], user=None, reason: str = ""
         check_change(user, stored=edit.stored, status=a.status, publish_at=a.publish_at, changed=edit.changed)
         if edit.stored is not None:
             a.mark_edited(edit.changed)
-        # What Article.save() does, which bulk writes skip.
-        a.title = a.title.strip()
-        a.has_warnings = bool(a.warnings)
-        if not a.summary and a.body:
-            a.summary = a.body.strip().split("\n\n", 1)[0].strip()[:500]
-        a.updated_at = now
-        if edit.stored is None:
-            a.created_at = now
+        a.fill_derived()  # what Article.save() does, which bulk writes skip
+        a.updated_at = now  # bulk_create stamps created_at itself (auto_now_add)
         a._history_user = user
         a._change_reason = reason
     new = [e.article for e in edits if e.stored is None]
@@ -199,10 +220,8 @@ def articles_save_edits(*, edits: list[ArticleEdit], user=None, reason: str = ""
     if history:
         _history_rows(new, old, now=now)
     StatusChange.objects.bulk_create([c for c in (
-        StatusChange(article=e.article, from_status="", to_status=e.article.status, user=user, note="新建")
-        if e.stored is None else
-        _status_change(e.article, before_status=e.stored.status, before_publish_at=e.stored.publish_at, user=user,
-                       note="")
+        _creation(e.article, user=user) if e.stored is None else
+        _status_change(e.article, before_status=e.stored.status, before_publish_at=e.stored.publish_at, user=user)
         for e in edits) if c is not None])
 
 
@@ -278,8 +297,11 @@ def _history_rows(new: list[Article], old: list[Article], *, now) -> None:
 
 
 def article_change_status(*, article: Article, status: str, user=None, publish_at=_UNSET,
-                          note: str = "") -> Article:
-    """Move one article (publish_at: a schedule, None for now, or left as stored); owns its transaction."""
+                          bulk: bool = False) -> Article:
+    """Move one article (publish_at: a schedule, None for now, or left as stored); owns its transaction.
+
+    The status log and the history say what the move was (move_note), marked （批量） for one of a bulk action's.
+    """
     with transaction.atomic():
         stored = Article.objects.select_for_update().get(pk=article.pk)
         current = stored.status
@@ -290,29 +312,14 @@ def article_change_status(*, article: Article, status: str, user=None, publish_a
             return article  # nothing to do: neither status nor schedule changes
         check_change(user, stored=stored, status=status, publish_at=publish_at)
         article.status, article.publish_at = status, publish_at
+        note = move_note(before_status=current, status=status, before_publish_at=stored.publish_at,
+                         publish_at=publish_at) + ("（批量）" if bulk else "")
         if user is not None:
             article._history_user = user
-        article._change_reason = note or f"状态：{Status(current).label} → {Status(status).label}"
+        article._change_reason = note
         article.save(update_fields=["status", "publish_at", "updated_at"])
         _record(article, before_status=current, before_publish_at=stored.publish_at, user=user, note=note)
     return article
-
-
-def article_submit_for_review(*, article: Article, user=None) -> Article:
-    return article_change_status(article=article, status=Status.REVIEW, user=user, note="提交审核")
-
-
-def article_publish(*, article: Article, user=None, publish_at: datetime | None = None) -> Article:
-    note = f"定时发布于 {publish_at:%Y-%m-%d %H:%M}" if publish_at else "发布"
-    return article_change_status(article=article, status=Status.PUBLISHED, user=user, publish_at=publish_at, note=note)
-
-
-def article_unpublish(*, article: Article, user=None) -> Article:
-    return article_change_status(article=article, status=Status.DRAFT, user=user, note="撤回")
-
-
-def article_archive(*, article: Article, user=None) -> Article:
-    return article_change_status(article=article, status=Status.ARCHIVED, user=user, note="归档")
 
 
 def articles_change_status(*, articles, status: str, user=None) -> int:
@@ -322,9 +329,10 @@ def articles_change_status(*, articles, status: str, user=None) -> int:
         ensure_can_set_status(user, status, article.status)
     with transaction.atomic():
         for article in articles:
-            article_change_status(article=article, status=status, user=user, note="批量操作")
+            article_change_status(article=article, status=status, user=user, bulk=True)
     return len(articles)
 
 
-def record_creation(*, article: Article, user=None, note: str = "新建") -> None:
-    StatusChange.objects.create(article=article, from_status="", to_status=article.status, user=user, note=note)
+def _creation(article: Article, *, user) -> StatusChange:
+    """The log row of an article created by an edit (form, table import); not saved here."""
+    return StatusChange(article=article, from_status="", to_status=article.status, user=user, note="新建")

@@ -70,6 +70,8 @@ def test_not_a_duplicate_keeps_both_as_they_are(client, editor, imported):
     client.force_login(editor)
     page = client.get(reverse("admin:articles_article_compare", args=[duplicate.pk])).content.decode()
     assert "不是重复" in page
+    diff = page[page.index('<div class="text-diff">'):]
+    assert "<del>" in diff and "<ins>" in diff  # two different bodies, their difference marked
     response = client.post(reverse("admin:articles_article_compare", args=[duplicate.pk]), {"not_duplicate": "1"})
     assert response.status_code == 302
     duplicate.refresh_from_db()
@@ -95,3 +97,13 @@ def test_merging_tags_lets_the_editor_choose_the_survivor(client, reviewer, impo
     assert not Tag.objects.filter(pk=popular.pk).exists()
     assert all("党建工作" in a.tags.names() for a in imported)
     assert TagSynonym.objects.get(name="党的建设").tag == rare
+
+
+def test_the_comparison_says_when_the_bodies_are_the_same(client, editor, imported):
+    from django.urls import reverse
+
+    original, duplicate = imported[0], imported[1]
+    Article.objects.filter(pk=duplicate.pk).update(duplicate_of=original, body=original.body)
+    client.force_login(editor)
+    page = client.get(reverse("admin:articles_article_compare", args=[duplicate.pk])).content.decode()
+    assert "两篇正文相同" in page and '<div class="text-diff">' not in page

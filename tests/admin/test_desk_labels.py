@@ -4,7 +4,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from articles.models import Article
+from articles.models import Article, Status
 from articles.services import workflow
 
 pytestmark = pytest.mark.django_db
@@ -17,8 +17,8 @@ def visible_text(html: str) -> str:
 
 def test_history_speaks_chinese(client, editor, reviewer, imported):
     article = imported[0]
-    workflow.article_publish(article=article, user=reviewer)
-    workflow.article_unpublish(article=Article.objects.get(pk=article.pk), user=reviewer)
+    workflow.article_change_status(article=article, status=Status.PUBLISHED, user=reviewer)
+    workflow.article_change_status(article=Article.objects.get(pk=article.pk), status=Status.DRAFT, user=reviewer)
     client.force_login(editor)
     text = visible_text(client.get(reverse("admin:articles_article_history", args=[article.pk])).content.decode())
     for english in ("Historical", "Changes", "CHANGES", "Changed by", "None", "published", "draft"):
@@ -51,6 +51,19 @@ def test_needs_attention_counts_and_explains_every_reason(client, editor, import
         assert AttentionFilter.CHOICES[key][2] in response.content.decode()
     page = visible_text(client.get(reverse("admin:articles_article_change", args=[imported[0].pk])).content.decode())
     assert "标题是推测的" in page and "正文很短" in page and "title guessed" not in page
+
+
+def test_the_warning_column_counts_warnings_and_shows_nothing_without(client, editor, imported):
+    warned, clean = imported[0], imported[1]
+    Article.objects.filter(pk=warned.pk).update(warnings=["title guessed", "body is very short"], has_warnings=True)
+    Article.objects.filter(pk=clean.pk).update(warnings=[], has_warnings=False)
+    client.force_login(editor)
+    page = client.get(reverse("admin:articles_article_changelist")).content.decode()
+    cells = dict(re.findall(r'name="_selected_action" value="(\d+)".*?<td class="field-warning_flag">(.*?)</td>',
+                            page, flags=re.S))
+    assert cells[str(warned.pk)] == '<span title="标题是推测的；正文很短">2 条</span>'
+    assert cells[str(clean.pk)] == "—"
+    assert "icon-yes" not in page and "icon-no" not in page
 
 
 def test_history_marks_what_changed_inside_the_body(client, reviewer, imported):

@@ -48,13 +48,17 @@ class Desk:
 
     def __init__(self, imported, reviewer):
         self.public, self.scheduled, self.withdrawn, self.archived, self.duplicate = imported
-        workflow.article_publish(article=self.public, user=reviewer)
+
+        def move(article, status, **schedule):
+            workflow.article_change_status(article=article, status=status, user=reviewer, **schedule)
+
+        move(self.public, Status.PUBLISHED)
         self.schedule = timezone.now() + timedelta(days=30)
-        workflow.article_publish(article=self.scheduled, user=reviewer, publish_at=self.schedule)
-        workflow.article_publish(article=self.withdrawn, user=reviewer)
-        workflow.article_unpublish(article=Article.objects.get(pk=self.withdrawn.pk), user=reviewer)
-        workflow.article_publish(article=self.archived, user=reviewer)
-        workflow.article_archive(article=Article.objects.get(pk=self.archived.pk), user=reviewer)
+        move(self.scheduled, Status.PUBLISHED, publish_at=self.schedule)
+        move(self.withdrawn, Status.PUBLISHED)
+        move(self.withdrawn, Status.DRAFT)
+        move(self.archived, Status.PUBLISHED)
+        move(self.archived, Status.ARCHIVED)
         Article.objects.filter(pk=self.duplicate.pk).update(duplicate_of=self.public, status=Status.REVIEW)
         self.public_ids = set(Article.objects.published().values_list("pk", flat=True))
         assert self.public_ids == {self.public.pk}

@@ -41,6 +41,19 @@ def test_bulk_tags_and_regions_survive_reextract(client, editor, imported):
     assert hangzhou in article.regions.all()
 
 
+def test_bulk_set_regions_is_an_editors_change_and_survives_reextract(client, editor, imported):
+    article = imported[0]
+    ningbo = Region.objects.get(code="3302")
+    assert ningbo not in article.regions.all()
+    client.force_login(editor)
+    client.post(reverse(CHANGELIST), {"action": "set_regions", "_selected_action": [article.pk], "apply": "1",
+                                      "regions": [ningbo.pk]})
+    article.refresh_from_db()
+    assert "regions" in article.edited_fields
+    reextract(client, article)
+    assert list(Article.objects.get(pk=article.pk).regions.all()) == [ningbo]
+
+
 def test_csv_edits_of_title_summary_tags_survive_reextract(client, editor, imported):
     article = imported[1]
     client.force_login(editor)

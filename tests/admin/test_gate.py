@@ -25,8 +25,8 @@ def is_public(article):
 
 def test_editor_cannot_republish_through_history_revert(client, editor, reviewer, imported):
     article = imported[0]
-    workflow.article_publish(article=article, user=reviewer)
-    workflow.article_unpublish(article=Article.objects.get(pk=article.pk), user=reviewer)
+    workflow.article_change_status(article=article, status=Status.PUBLISHED, user=reviewer)
+    workflow.article_change_status(article=Article.objects.get(pk=article.pk), status=Status.DRAFT, user=reviewer)
     assert not is_public(article)
     published = Article.history.filter(id=article.pk, status=Status.PUBLISHED).first()
     client.force_login(editor)
@@ -42,7 +42,7 @@ def test_editor_cannot_republish_through_history_revert(client, editor, reviewer
 def test_editor_cannot_clear_a_schedule_through_the_form(client, editor, reviewer, imported):
     article = imported[0]
     next_month = timezone.now() + timedelta(days=30)
-    workflow.article_publish(article=article, user=reviewer, publish_at=next_month)
+    workflow.article_change_status(article=article, status=Status.PUBLISHED, user=reviewer, publish_at=next_month)
     client.force_login(editor)
     response = open_and_post(client, change_url(article), publish_at_0="", publish_at_1="")
     assert response.status_code in (200, 403)
@@ -52,7 +52,7 @@ def test_editor_cannot_clear_a_schedule_through_the_form(client, editor, reviewe
 
 def test_editor_cannot_change_a_published_article(client, editor, reviewer, imported):
     article = imported[0]
-    workflow.article_publish(article=article, user=reviewer)
+    workflow.article_change_status(article=article, status=Status.PUBLISHED, user=reviewer)
     client.force_login(editor)
     open_and_post(client, change_url(article), title="编辑擅自改的标题")
     assert Article.objects.get(pk=article.pk).title == article.title
@@ -61,7 +61,7 @@ def test_editor_cannot_change_a_published_article(client, editor, reviewer, impo
 def test_editor_cannot_publish_or_unschedule_through_csv_import(client, editor, reviewer, imported):
     scheduled, draft = imported[0], imported[1]
     next_month = timezone.now() + timedelta(days=30)
-    workflow.article_publish(article=scheduled, user=reviewer, publish_at=next_month)
+    workflow.article_change_status(article=scheduled, status=Status.PUBLISHED, user=reviewer, publish_at=next_month)
     client.force_login(editor)
     for row in (f"{scheduled.pk},{scheduled.title},published,", f"{draft.pk},{draft.title},published,"):
         csv = f"id,title,status,publish_at\n{row}\n".encode()
@@ -78,7 +78,7 @@ def test_editor_cannot_publish_or_unschedule_through_csv_import(client, editor, 
 def test_editor_cannot_unschedule_through_the_publish_action(client, editor, reviewer, imported):
     article = imported[0]
     next_month = timezone.now() + timedelta(days=30)
-    workflow.article_publish(article=article, user=reviewer, publish_at=next_month)
+    workflow.article_change_status(article=article, status=Status.PUBLISHED, user=reviewer, publish_at=next_month)
     client.force_login(editor)
     client.post(reverse("admin:articles_article_changelist"),
                 {"action": "set_published", "_selected_action": [article.pk]})
@@ -88,7 +88,7 @@ def test_editor_cannot_unschedule_through_the_publish_action(client, editor, rev
 
 def test_editor_cannot_change_a_published_article_by_bulk_action_or_reextract(client, editor, reviewer, imported):
     article = imported[0]
-    workflow.article_publish(article=article, user=reviewer)
+    workflow.article_change_status(article=article, status=Status.PUBLISHED, user=reviewer)
     Article.objects.filter(pk=article.pk).update(title="审核通过的标题", edited_fields=[])
     client.force_login(editor)
     changelist = reverse("admin:articles_article_changelist")
@@ -103,9 +103,10 @@ def test_editor_cannot_change_a_published_article_by_bulk_action_or_reextract(cl
 
 def test_transitions_are_enforced_even_for_reviewers(reviewer, imported):
     article = imported[0]
-    workflow.article_archive(article=article, user=reviewer)
+    workflow.article_change_status(article=article, status=Status.ARCHIVED, user=reviewer)
     with pytest.raises(workflow.TransitionNotAllowed):
-        workflow.article_publish(article=Article.objects.get(pk=article.pk), user=reviewer)
+        workflow.article_change_status(article=Article.objects.get(pk=article.pk), status=Status.PUBLISHED,
+                                       user=reviewer)
     assert Article.objects.get(pk=article.pk).status == Status.ARCHIVED
     assert not workflow.can_set_status(reviewer, Status.PUBLISHED, Status.ARCHIVED)
     assert workflow.can_set_status(reviewer, Status.DRAFT, Status.ARCHIVED)
@@ -113,7 +114,7 @@ def test_transitions_are_enforced_even_for_reviewers(reviewer, imported):
 
 def test_reviewer_cannot_publish_an_archived_article_through_the_form(client, reviewer, imported):
     article = imported[0]
-    workflow.article_archive(article=article, user=reviewer)
+    workflow.article_change_status(article=article, status=Status.ARCHIVED, user=reviewer)
     client.force_login(reviewer)
     page = client.get(change_url(article)).content.decode()
     assert 'value="published"' not in page
@@ -151,7 +152,7 @@ def test_keeping_the_duplicate_answers_without_error(client, reviewer, imported)
 
 def test_editor_cannot_keep_a_duplicate_over_a_published_original(client, editor, reviewer, imported):
     original, duplicate = imported[0], imported[1]
-    workflow.article_publish(article=original, user=reviewer)
+    workflow.article_change_status(article=original, status=Status.PUBLISHED, user=reviewer)
     Article.objects.filter(pk=duplicate.pk).update(duplicate_of=original)
     client.force_login(editor)
     response = client.post(reverse("admin:articles_article_compare", args=[duplicate.pk]), {"keep": "duplicate"})
@@ -163,7 +164,7 @@ def test_editor_upload_of_the_same_url_leaves_a_published_article_alone(editor, 
     from articles.services.imports import ingest_paths
 
     article = next(a for a in imported if a.url)
-    workflow.article_publish(article=article, user=reviewer)
+    workflow.article_change_status(article=article, status=Status.PUBLISHED, user=reviewer)
     page = tmp_path / "new-version.txt"
     original = Path(article.file_name).read_text(encoding="utf-8")
     page.write_text(original.replace(article.title, "未经审核的新标题"), encoding="utf-8")
@@ -177,7 +178,7 @@ def test_editor_cannot_rename_the_source_or_tag_of_a_published_article(client, e
     from articles.models import Source
 
     article = imported[0]
-    workflow.article_publish(article=article, user=reviewer)
+    workflow.article_change_status(article=article, status=Status.PUBLISHED, user=reviewer)
     source, tag = article.source, article.tags.first()
     client.force_login(editor)
     csv = f"name,aliases,homepage,slug\n{source.name},,https://example.com/,{source.slug}-new\n".encode()

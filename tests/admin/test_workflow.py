@@ -16,8 +16,8 @@ pytestmark = pytest.mark.django_db
 
 def test_service_refuses_editor_publishing(editor, imported):
     with pytest.raises(PermissionDenied):
-        workflow.article_publish(article=imported[0], user=editor)
-    workflow.article_submit_for_review(article=imported[0], user=editor)
+        workflow.article_change_status(article=imported[0], status=Status.PUBLISHED, user=editor)
+    workflow.article_change_status(article=imported[0], status=Status.REVIEW, user=editor)
     assert Article.objects.get(pk=imported[0].pk).status == Status.REVIEW
 
 
@@ -63,7 +63,7 @@ def test_reviewer_publishes_through_an_action(client, reviewer, imported):
 def test_scheduled_publication_stays_hidden_until_its_time(reviewer, imported, client):
     article = imported[0]
     later = timezone.now() + timedelta(hours=2)
-    workflow.article_publish(article=article, user=reviewer, publish_at=later)
+    workflow.article_change_status(article=article, status=Status.PUBLISHED, user=reviewer, publish_at=later)
     assert not Article.objects.published().filter(pk=article.pk).exists()
     assert client.get(article.get_absolute_url()).status_code == 404
     assert Article.objects.published(now=later + timedelta(minutes=1)).filter(pk=article.pk).exists()

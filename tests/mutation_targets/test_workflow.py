@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.urls import reverse
 
 from articles.models import Article, Status, StatusChange
 from articles.services import workflow
@@ -53,6 +54,14 @@ def test_five_refused_articles_are_named_without_a_count(editor):
         workflow.ensure_can_edit(editor, published)
     names = "、".join(f"#{a.pk}《文章{i}》" for i, a in enumerate(published))
     assert f"（{names}）。" in str(refused.value)
+
+
+def test_six_refused_articles_are_five_names_and_the_count(editor):
+    published = [make(title=f"文章{i}", status=Status.PUBLISHED, n=i) for i in range(6)]
+    with pytest.raises(PermissionDenied) as refused:
+        workflow.ensure_can_edit(editor, published)
+    names = "、".join(f"#{a.pk}《文章{i}》" for i, a in enumerate(published[:5]))
+    assert f"（{names}等 6 篇）。" in str(refused.value)
 
 
 def test_reviewer_and_operator_may_edit_published_articles(reviewer):
@@ -99,7 +108,7 @@ def test_an_edit_is_recorded_as_the_editors_with_its_reason_and_no_status_change
     assert changes(article) == []
 
 
-def test_a_status_change_through_an_edit_is_logged_with_a_note_saying_so(editor, reviewer):
+def test_a_status_change_through_an_edit_is_logged_with_the_note_of_the_move(editor, reviewer):
     article = make()
     article.status = Status.REVIEW
     workflow.article_save_edit(article=article, user=editor, changed=["status"])
@@ -107,11 +116,18 @@ def test_a_status_change_through_an_edit_is_logged_with_a_note_saying_so(editor,
     workflow.article_save_edit(article=article, user=reviewer, changed=["status", "publish_at"])
     article.status, article.publish_at = Status.DRAFT, None
     workflow.article_save_edit(article=article, user=reviewer, changed=["status", "publish_at"])
+    article.publish_at = LATER  # a schedule set on a draft publishes nothing
+    workflow.article_save_edit(article=article, user=reviewer, changed=["publish_at"])
+    article.status = Status.ARCHIVED  # the schedule stays: the note does not mention it
+    workflow.article_save_edit(article=article, user=reviewer, changed=["status"])
     assert changes(article) == [
-        (Status.DRAFT, Status.REVIEW, "editor", "状态：草稿 → 待审"),
-        (Status.REVIEW, Status.PUBLISHED, "reviewer", "状态：待审 → 已发布；定时发布 2031-05-04 09:30"),
-        (Status.PUBLISHED, Status.DRAFT, "reviewer", "状态：已发布 → 草稿；立即可见"),
+        (Status.DRAFT, Status.REVIEW, "editor", "提交审核"),
+        (Status.REVIEW, Status.PUBLISHED, "reviewer", "定时发布于 2031-05-04 09:30"),
+        (Status.PUBLISHED, Status.DRAFT, "reviewer", "撤回"),
+        (Status.DRAFT, Status.DRAFT, "reviewer", "定时发布 2031-05-04 09:30"),
+        (Status.DRAFT, Status.ARCHIVED, "reviewer", "归档"),
     ]
+    assert last_history(article).history_change_reason is None  # no reason given, none invented
 
 
 def test_an_edit_is_judged_by_the_stored_row_not_by_the_form(editor):
@@ -148,10 +164,10 @@ def test_withdrawing_ends_the_schedule_and_other_moves_keep_it(reviewer):
 def test_rescheduling_a_published_article_is_a_change_and_republishing_the_same_is_none(reviewer):
     article = make(status=Status.PUBLISHED, publish_at=LATER)
     before = article.history.count()
-    workflow.article_publish(article=article, user=reviewer, publish_at=LATER)
+    workflow.article_change_status(article=article, status=Status.PUBLISHED, user=reviewer, publish_at=LATER)
     assert (article.history.count(), changes(article)) == (before, [])
     sooner = LATER - timedelta(days=1)
-    workflow.article_publish(article=article, user=reviewer, publish_at=sooner)
+    workflow.article_change_status(article=article, status=Status.PUBLISHED, user=reviewer, publish_at=sooner)
     assert Article.objects.get(pk=article.pk).publish_at == sooner
     assert changes(article) == [(Status.PUBLISHED, Status.PUBLISHED, "reviewer", "定时发布于 2031-05-03 09:30")]
 
@@ -170,30 +186,147 @@ def test_a_move_saves_only_the_status_and_is_the_users_in_history(reviewer):
     stored = Article.objects.get(pk=article.pk)
     assert (stored.title, stored.status) == ("乡村振兴的新路子", Status.REVIEW)
     history = last_history(article)
-    assert (history.history_user, history.history_change_reason) == (reviewer, "状态：草稿 → 待审")
-    assert changes(article) == [(Status.DRAFT, Status.REVIEW, "reviewer", "状态：草稿 → 待审")]
+    assert (history.history_user, history.history_change_reason) == (reviewer, "提交审核")
+    assert changes(article) == [(Status.DRAFT, Status.REVIEW, "reviewer", "提交审核")]
 
 
-def test_the_named_moves_record_who_and_what(editor, reviewer):
+# Each kind of move: status and schedule before, status and schedule after ("kept": publish_at not given),
+# and the note the status log and the history show for it.
+MOVES = [
+    (Status.DRAFT, None, Status.REVIEW, "kept", "提交审核"),
+    (Status.DRAFT, None, Status.REVIEW, LATER, "提交审核；定时发布 2031-05-04 09:30"),
+    (Status.REVIEW, None, Status.PUBLISHED, "kept", "发布"),
+    (Status.DRAFT, None, Status.PUBLISHED, LATER, "定时发布于 2031-05-04 09:30"),
+    (Status.DRAFT, LATER, Status.PUBLISHED, "kept", "定时发布于 2031-05-04 09:30"),  # the stored schedule, local time
+    (Status.PUBLISHED, LATER, Status.PUBLISHED, None, "发布"),
+    (Status.PUBLISHED, None, Status.DRAFT, "kept", "撤回"),
+    (Status.PUBLISHED, LATER, Status.DRAFT, "kept", "撤回"),  # the schedule ends with it, unsaid
+    (Status.DRAFT, None, Status.ARCHIVED, "kept", "归档"),
+    (Status.PUBLISHED, LATER, Status.ARCHIVED, "kept", "归档"),
+    (Status.REVIEW, None, Status.DRAFT, "kept", "状态：待审 → 草稿"),
+    (Status.ARCHIVED, None, Status.DRAFT, "kept", "状态：已归档 → 草稿"),
+    (Status.REVIEW, LATER, Status.DRAFT, None, "状态：待审 → 草稿；取消定时发布"),
+    (Status.DRAFT, LATER, Status.DRAFT, None, "取消定时发布"),
+]
+
+
+@pytest.mark.parametrize(("before", "scheduled", "status", "schedule", "note"), MOVES)
+def test_every_move_is_logged_and_kept_in_history_with_the_note_of_the_move(reviewer, before, scheduled, status,
+                                                                               schedule, note):
+    article = make(status=before, publish_at=scheduled)
+    publish_at = {} if schedule == "kept" else {"publish_at": schedule}
+    workflow.article_change_status(article=article, status=status, user=reviewer, **publish_at)
+    assert changes(article) == [(before, status, "reviewer", note)]
+    assert (last_history(article).history_change_reason, last_history(article).status) == (note, status)
+
+
+@pytest.mark.parametrize(("before", "scheduled", "status", "note"),
+                         [(b, s, st, n) for b, s, st, after, n in MOVES if after == "kept"])
+def test_a_bulk_move_logs_the_same_note_marked_as_bulk(reviewer, before, scheduled, status, note):
+    articles = [make(status=before, publish_at=scheduled, n=i) for i in range(2)]
+    assert workflow.articles_change_status(articles=Article.objects.order_by("pk"), status=status, user=reviewer) == 2
+    for article in articles:
+        assert changes(article) == [(before, status, "reviewer", f"{note}（批量）")]
+        assert last_history(article).history_change_reason == f"{note}（批量）"
+
+
+def test_the_status_log_on_the_change_form_shows_the_notes(client, superuser):
     article = make()
-    workflow.article_submit_for_review(article=article, user=editor)
-    workflow.article_publish(article=article, user=reviewer)
-    assert changes(article) == [(Status.DRAFT, Status.REVIEW, "editor", "提交审核"),
-                                (Status.REVIEW, Status.PUBLISHED, "reviewer", "发布")]
-    assert last_history(article).history_change_reason == "发布"
+    workflow.article_change_status(article=article, status=Status.PUBLISHED, user=superuser, publish_at=LATER)
+    workflow.articles_change_status(articles=[article], status=Status.DRAFT, user=superuser)
+    client.force_login(superuser)
+    page = client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+    assert "草稿 → 已发布（root）定时发布于 2031-05-04 09:30" in page
+    assert "已发布 → 草稿（root）撤回（批量）" in page
 
 
-def test_bulk_moves_are_all_checked_first_and_logged_as_bulk(editor, reviewer):
+def test_bulk_moves_are_all_checked_first(editor, reviewer):
     drafts = [make(n=i) for i in range(3)]
     published = make(status=Status.PUBLISHED, n=9)
     with pytest.raises(PermissionDenied):
         workflow.articles_change_status(articles=[*drafts, published], status=Status.DRAFT, user=editor)
+    assert changes(published) == []
     assert workflow.articles_change_status(articles=drafts, status=Status.REVIEW, user=editor) == 3
-    assert [changes(a) for a in drafts] == [[(Status.DRAFT, Status.REVIEW, "editor", "批量操作")]] * 3
+    assert [changes(a) for a in drafts] == [[(Status.DRAFT, Status.REVIEW, "editor", "提交审核（批量）")]] * 3
 
 
-def test_an_import_records_the_creation_of_each_article(reviewer):
-    article = make(status=Status.REVIEW)
-    workflow.record_creation(article=article, user=reviewer, note="导入")
-    workflow.record_creation(article=article)
-    assert changes(article) == [("", Status.REVIEW, "reviewer", "导入"), ("", Status.REVIEW, None, "新建")]
+def test_a_bulk_edit_records_the_creation_of_each_new_article_and_the_moves_of_the_others():
+    stored = make(status=Status.REVIEW)
+    moved = Article.objects.get(pk=stored.pk)
+    moved.status = Status.PUBLISHED
+    new = Article(title="新文章", body="正文。", status=Status.REVIEW, raw_sha256="b" * 64)
+    workflow.articles_save_edits(edits=[workflow.ArticleEdit(article=new, stored=None),
+                                        workflow.ArticleEdit(article=moved, stored=stored, changed={"status"})])
+    assert changes(new) == [("", Status.REVIEW, None, "新建")]
+    assert changes(stored) == [(Status.REVIEW, Status.PUBLISHED, None, "发布")]
+
+
+# ---- articles_save_edits: the bulk edit (a table import's batch) judged and written as one edit would be
+
+def test_a_bulk_edit_is_judged_row_by_row_by_the_stored_row(editor, reviewer):
+    def refused(user, article, stored, changed):
+        with pytest.raises((PermissionDenied, workflow.TransitionNotAllowed)), transaction.atomic():
+            workflow.articles_save_edits(edits=[workflow.ArticleEdit(article=article, stored=stored,
+                                                                     changed=set(changed))], user=user)
+
+    published = make(status=Status.PUBLISHED)
+    retitled = Article.objects.get(pk=published.pk)
+    retitled.title = "编辑改的标题"
+    refused(editor, retitled, published, ["title"])  # the status stays, the text may not change
+    draft = make(n=1)
+    scheduled = Article.objects.get(pk=draft.pk)
+    scheduled.publish_at = LATER
+    refused(editor, scheduled, draft, ["publish_at"])
+    archived = make(status=Status.ARCHIVED, n=2)
+    reviewed = Article.objects.get(pk=archived.pk)
+    reviewed.status = Status.REVIEW
+    refused(reviewer, reviewed, archived, ["status"])  # through 草稿 first, for everyone
+    assert Article.objects.get(pk=published.pk).title == "乡村振兴的新路子" and StatusChange.objects.count() == 0
+
+
+def test_a_bulk_edit_writes_what_one_save_would(reviewer):
+    from taggit.models import Tag
+
+    from articles.models import Region
+
+    hangzhou, ningbo = Region.objects.get(code="3301"), Region.objects.get(code="3302")
+    Tag.objects.create(name="ai", slug="ai")
+    stored = make(title="旧标题", n=1)
+    stored.regions.set([hangzhou])
+    stored.tags.set(["旧标签"])
+    edited = Article.objects.get(pk=stored.pk)
+    edited.body, edited.summary = "新的第一段。\n\n新的第二段。", ""
+    in_review = make(status=Status.REVIEW, n=2)
+    moved = Article.objects.get(pk=in_review.pk)
+    moved.status = Status.PUBLISHED
+    new = Article(title="  新文章  ", body="第一段，有 空格。\n\n第二段。\n\n第三段。", warnings=["title guessed"],
+                  raw_sha256="c" * 64)
+    long = Article(title="长文", body="长" * 600 + "\n\n第二段。", raw_sha256="d" * 64)
+    workflow.articles_save_edits(edits=[
+        workflow.ArticleEdit(article=new, stored=None, region_ids=[hangzhou.pk], tag_names=["AI", "党建"]),
+        workflow.ArticleEdit(article=long, stored=None),
+        # regions and tags given but not changed: left as they are
+        workflow.ArticleEdit(article=edited, stored=stored, changed={"body"}, region_ids=[ningbo.pk],
+                             tag_names=["新标签"]),
+        workflow.ArticleEdit(article=moved, stored=in_review, changed={"status"}),
+    ], user=reviewer)
+
+    new = Article.objects.get(pk=new.pk)
+    assert (new.title, new.summary, new.has_warnings) == ("新文章", "第一段，有 空格。", True)
+    assert new.created_at is not None
+    assert [r.code for r in new.regions.all()] == ["3301"] and sorted(new.tags.names()) == ["ai", "党建"]
+    assert Tag.objects.filter(name__iexact="ai").count() == 1  # 'AI' is the stored 'ai'
+    assert len(Article.objects.get(pk=long.pk).summary) == 500
+    assert changes(new) == [("", Status.DRAFT, "reviewer", "新建")]
+    created = new.history.get()
+    assert (created.history_type, created.history_user, created.history_change_reason) == ("+", reviewer, "")
+    assert abs(created.history_date - new.created_at) < timedelta(seconds=1)
+    assert list(created.regions.values_list("article_id", "region_id")) == [(new.pk, hangzhou.pk)]
+
+    edited = Article.objects.get(pk=stored.pk)
+    assert (edited.summary, edited.edited_fields) == ("新的第一段。", ["body"])
+    assert [r.code for r in edited.regions.all()] == ["3301"] and list(edited.tags.names()) == ["旧标签"]
+    version = last_history(edited)
+    assert (version.history_type, version.history_date, version.body) == ("~", edited.updated_at, edited.body)
+    assert changes(edited) == []
+    assert changes(in_review) == [(Status.REVIEW, Status.PUBLISHED, "reviewer", "发布")]

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from articles.models import Article, Status
 from articles.services.imports import ingest_paths
-from articles.services.workflow import article_publish, article_unpublish
+from articles.services.workflow import article_change_status
 
 from .samples import SAMPLES
 
@@ -32,9 +32,9 @@ def test_import_publish_and_unpublish_show_at_once(client, superuser):
     assert len(provinces) >= 3
     assert _count_links(client, "/tags/") > 0 and _count_links(client, "/") > 0
     guangdong = Article.objects.get(regions__name="广东省")
-    article_unpublish(article=guangdong, user=superuser)
+    article_change_status(article=guangdong, status=Status.DRAFT, user=superuser)
     assert len(_provinces(client)) == len(provinces) - 1
-    article_publish(article=Article.objects.get(pk=guangdong.pk), user=superuser)
+    article_change_status(article=Article.objects.get(pk=guangdong.pk), status=Status.PUBLISHED, user=superuser)
     assert _provinces(client) == provinces
 
 
@@ -53,7 +53,8 @@ def test_tag_rename_and_removal_show_at_once(client, superuser):
 
 def test_a_scheduled_article_is_counted_once_its_time_comes(client, superuser):
     ingest_paths(paths=[SAMPLES / PAGES[0]], status=Status.DRAFT)
-    article_publish(article=Article.objects.get(), user=superuser, publish_at=timezone.now() + timedelta(seconds=1))
+    article_change_status(article=Article.objects.get(), status=Status.PUBLISHED, user=superuser,
+                          publish_at=timezone.now() + timedelta(seconds=1))
     assert _provinces(client) == []
     time.sleep(1.1)
     assert len(_provinces(client)) == 1
