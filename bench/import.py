@@ -159,19 +159,21 @@ def profile(name: str, url: str, folder: Path, count: int, parsers: int | None =
         from articles.services import rows
     except ImportError:  # a tree from before COPY (to compare with)
         rows = None
-    copy_rows = rows.insert if rows else None
+    # Every COPY goes through rows.write (rows.insert in trees from before it).
+    copied = "write" if hasattr(rows, "write") else "insert"
+    copy_rows = getattr(rows, copied) if rows else None
 
-    def timed_copy(model, objs):  # COPY does not pass through execute wrappers
+    def timed_copy(model, *args):  # COPY does not pass through execute wrappers
         started = time.perf_counter()
         try:
-            return copy_rows(model, objs)
+            return copy_rows(model, *args)
         finally:
             entry = waits.setdefault(f"COPY {model._meta.db_table}", [0, 0.0])
             entry[0] += 1
             entry[1] += time.perf_counter() - started
 
-    if rows and rows.copies():  # elsewhere rows.insert is bulk_create, timed by the wrapper
-        rows.insert = timed_copy
+    if rows and rows.copies():  # elsewhere the rows go in with bulk_create, timed by the wrapper
+        setattr(rows, copied, timed_copy)
     connection.ensure_connection()
     backend = connection.connection.info.backend_pid if connection.vendor == "postgresql" else None
     server0 = _backend_cpu(backend) if backend else 0.0

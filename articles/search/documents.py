@@ -17,8 +17,12 @@ def _tokens(text: str) -> str:
     return " ".join(segment(text))
 
 
-def document_from(article: Article, *, tags, region_names, tokens: tuple[str, str] | None = None) -> SearchDocument:
-    """The one builder of an unsaved SearchDocument.
+# A document's columns as document_row gives them (settled is left out: every write leaves it unsettled).
+DOCUMENT_FIELDS = ("article_id", "title", "body", "meta", "published_at")
+
+
+def document_row(article: Article, *, tags, region_names, tokens: tuple[str, str] | None = None) -> tuple:
+    """The one builder of a search document, as a row of DOCUMENT_FIELDS.
 
     Title and body are segmented here unless the parser made their tokens already (`tokens`); the
     meta column holds the source and its aliases, the tags, the regions' names and the authors.
@@ -26,13 +30,13 @@ def document_from(article: Article, *, tags, region_names, tokens: tuple[str, st
     meta_parts: list[str] = [article.source.name, *article.source.aliases] if article.source_id else []
     meta_parts += [*tags, *region_names, *article.authors]
     title, body = tokens if tokens is not None else (_tokens(article.title), _tokens(article.body))
-    return SearchDocument(
-        article_id=article.pk,
-        title=title,
-        body=body,
-        meta=_tokens(" ".join(str(p) for p in meta_parts if p)),
-        published_at=article.published_at,
-    )
+    return (article.pk, title, body, _tokens(" ".join(str(p) for p in meta_parts if p)), article.published_at)
+
+
+def document_from(article: Article, *, tags, region_names, tokens: tuple[str, str] | None = None) -> SearchDocument:
+    """An unsaved SearchDocument (document_row's values)."""
+    return SearchDocument(**dict(zip(DOCUMENT_FIELDS, document_row(article, tags=tags, region_names=region_names,
+                                                                     tokens=tokens), strict=True)))
 
 
 def document_for(article: Article) -> SearchDocument:

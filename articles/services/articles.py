@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 from contextlib import contextmanager
 from dataclasses import dataclass
+from operator import attrgetter
 
 from django.conf import settings
 from django.db import transaction
@@ -129,6 +130,9 @@ def find_near_duplicate(draft: ArticleDraft) -> Article | None:
     """The earliest stored article the draft repeats (as an unsaved Article with only a pk), or None."""
     return _as_article(near_duplicate_index([draft.fingerprint]).find(draft.fingerprint))
 
+
+# The ledger row of a written page, as rows.write takes it.
+RECORD_FIELDS = ("batch_id", "chunk_id", "file_name", "sha256", "status", "article_id")
 
 # A summary is the page's first paragraph, cut as Article.save() cuts one an editor left blank.
 SUMMARY_CHARS = 500
@@ -291,14 +295,14 @@ def tag_ids_for(names: set[str]) -> dict[str, int]:
 def _search_documents(fresh, region_names: dict[str, tuple[str, ...]]) -> list[int]:
     """Documents from the tokens the parser workers made; only the meta tokens are segmented here."""
     from articles.models import SearchDocument
-    from articles.search.documents import document_from
+    from articles.search.documents import DOCUMENT_FIELDS, document_row
 
-    docs = [document_from(article, tags=draft.tags, tokens=draft.index_tokens,
-                          region_names=[n for c in draft.region_codes for n in region_names.get(c, ())])
+    docs = [document_row(article, tags=draft.tags, tokens=draft.index_tokens,
+                         region_names=[n for c in draft.region_codes for n in region_names.get(c, ())])
             for _, draft, article in fresh
             if draft.index_tokens is not None]  # parsed without index tokens: indexed by the caller afterwards
-    rows.insert(SearchDocument, docs)
-    return [d.article_id for d in docs]
+    rows.write(SearchDocument, DOCUMENT_FIELDS, docs)
+    return [d[0] for d in docs]
 
 
 def region_name_map() -> dict[str, tuple[str, str]]:
@@ -313,14 +317,16 @@ def lock_pages(drafts: list[ArticleDraft]) -> None:
     rows.lock_keys(keys)
 
 
-def _history_rows(articles: list[Article], ids, *, user, reason: str) -> list:
-    """The import's history rows, straight from the written articles (as bulk_history_create makes them)."""
-    History = Article.history.model
-    now = timezone.now()
-    fields = [f.attname for f in History.tracked_fields]
-    user_id = getattr(user, "pk", None)
-    return [History(history_id=next(ids), history_date=now, history_user_id=user_id, history_change_reason=reason,
-                    history_type="+", **{f: getattr(a, f) for f in fields}) for a in articles]
+# What a history row holds beyond the article's tracked fields, as bulk_history_create fills it.
+_HISTORY_FIELDS = ("history_id", "history_date", "history_user_id", "history_change_reason", "history_type")
+
+
+def _history_rows(articles: list[Article], ids, *, user, reason: str) -> tuple[tuple[str, ...], list[tuple]]:
+    """The import's history rows (fields, rows), straight from the written articles."""
+    tracked = tuple(f.attname for f in Article.history.model.tracked_fields)
+    get = attrgetter(*tracked)
+    now, user_id = timezone.now(), getattr(user, "pk", None)
+    return tracked + _HISTORY_FIELDS, [get(a) + (next(ids), now, user_id, reason, "+") for a in articles]
 
 
 def _write_new(fresh: list[tuple[int, ArticleDraft, Article]], *, region_ids: dict[str, int], user) -> None:
@@ -329,8 +335,8 @@ def _write_new(fresh: list[tuple[int, ArticleDraft, Article]], *, region_ids: di
     Through, History = Article.regions.through, Article.history.model
     HistoryRegions = History.regions.model
     objs = [a for _, _, a in fresh]
-    pairs = [(a, region_ids[c]) for _, d, a in fresh for c in dict.fromkeys(d.region_codes) if c in region_ids]
-    ids = rows.new_ids({Article: len(objs), Through: len(pairs), History: len(objs)})
+    regions = [[region_ids[c] for c in dict.fromkeys(d.region_codes) if c in region_ids] for _, d, _ in fresh]
+    ids = rows.new_ids({Article: len(objs), Through: sum(map(len, regions)), History: len(objs)})
     for a in objs:
         a.pk = next(ids[Article])
     later = [a for a in objs if getattr(a, "_chunk_original", None) is not None]  # reposts of earlier pages here
@@ -342,12 +348,14 @@ def _write_new(fresh: list[tuple[int, ArticleDraft, Article]], *, region_ids: di
         for a in later:
             a.duplicate_of = a._chunk_original
         Article.objects.bulk_update(later, ["duplicate_of"])
-    links = rows.insert(Through, [Through(pk=next(ids[Through]), article_id=a.pk, region_id=r) for a, r in pairs])
-    history = rows.insert(History, _history_rows(objs, ids[History], user=user, reason="导入"))
-    history_of = {h.id: h.pk for h in history}
-    rows.insert(HistoryRegions, [HistoryRegions(history_id=history_of[link.article_id], id=link.pk,
-                                                article_id=link.article_id, region_id=link.region_id)
-                                 for link in links])
+    links = [(next(ids[Through]), a.pk, r) for a, linked in zip(objs, regions, strict=True) for r in linked]
+    link_ids = rows.write(Through, ("id", "article_id", "region_id"), links)
+    fields, history = _history_rows(objs, ids[History], user=user, reason="导入")
+    history_ids = rows.write(History, fields, history)
+    history_of = dict(zip((a.pk for a in objs), history_ids, strict=True))
+    rows.write(HistoryRegions, ("history_id", "id", "article_id", "region_id"),
+               [(history_of[article], pk, article, region) for (_, article, region), pk in zip(links, link_ids,
+                                                                                                  strict=True)])
 
 
 def articles_upsert_from_drafts(*, drafts: list[ArticleDraft], status: str, sources: SourceResolver,
@@ -392,18 +400,18 @@ def articles_upsert_from_drafts(*, drafts: list[ArticleDraft], status: str, sour
     objs = [a for _, _, a in fresh]
     _write_new(fresh, region_ids=region_ids, user=user)
     tag_ids = tag_ids_for({t for _, d, _ in fresh for t in d.tags})
-    rows.insert(TaggedArticle, [TaggedArticle(content_object_id=a.pk, tag_id=tag_ids[t])
-                                for _, d, a in fresh for t in dict.fromkeys(d.tags)])
-    rows.insert(StatusChange, [
-        StatusChange(article_id=a.pk, from_status="", to_status=a.status, user=user,
-                     note="导入（疑似重复，保持草稿）" if a.duplicate_of_id else "导入") for a in objs])
+    rows.write(TaggedArticle, ("content_object_id", "tag_id"),
+               [(a.pk, tag_ids[t]) for _, d, a in fresh for t in dict.fromkeys(d.tags)])
+    user_id = getattr(user, "pk", None)
+    rows.write(StatusChange, ("article_id", "from_status", "to_status", "user_id", "note"), [
+        (a.pk, "", a.status, user_id, "导入（疑似重复，保持草稿）" if a.duplicate_of_id else "导入") for a in objs])
     records = []
+    batch_id, chunk_id = getattr(batch, "pk", None), getattr(chunk, "pk", None)
     for i, draft, article in fresh:
         status_name = "duplicate" if article.duplicate_of_id else "new"
         results[i] = UpsertResult(status_name, article, article.duplicate_of)
-        records.append(ImportRecord(batch=batch, chunk=chunk, file_name=draft.filename[:1000], sha256=draft.sha256,
-                                    status=status_name, article=article))
-    rows.insert(ImportRecord, records)
+        records.append((batch_id, chunk_id, draft.filename[:1000], draft.sha256, status_name, article.pk))
+    rows.write(ImportRecord, RECORD_FIELDS, records)
     if fresh and any(d.index_tokens is not None for _, d, _ in fresh):
         done = _search_documents(fresh, region_names if region_names is not None else region_name_map())
         if indexed is not None:

@@ -38,6 +38,7 @@ from articles.search.settle import settle_later
 from articles.signals import indexing_suspended
 
 from .articles import (
+    RECORD_FIELDS,
     SourceResolver,
     article_upsert_from_draft,
     articles_upsert_from_drafts,
@@ -437,10 +438,10 @@ class _Writer:
         return FileOutcome(name, "error", reason, draft=draft)
 
     def _record(self, outcomes: list[FileOutcome]) -> None:
-        rows.insert(ImportRecord, [
-            ImportRecord(batch=self.batch, chunk=self.chunk, file_name=o.file[:1000], sha256=o.sha256,
-                         status=o.status, error=(o.error or "")[:2000], article_id=o.article_id) for o in outcomes
-        ])
+        batch_id, chunk_id = getattr(self.batch, "pk", None), getattr(self.chunk, "pk", None)
+        rows.write(ImportRecord, (*RECORD_FIELDS, "error"), [
+            (batch_id, chunk_id, o.file[:1000], o.sha256, o.status, o.article_id, (o.error or "")[:2000])
+            for o in outcomes])
 
     def _advance(self, files: int) -> None:
         """Count the files done and beat the heart: a batch whose heart stopped was interrupted.

@@ -12,8 +12,10 @@ import hashlib
 import json
 from collections.abc import Iterator
 from itertools import repeat
+from operator import attrgetter
 
 from django.db import connection, models
+from django.utils import timezone
 
 # Fields whose Python value psycopg writes as it is; any other kind goes through get_db_prep_save.
 _PLAIN = (models.CharField, models.TextField, models.IntegerField, models.BooleanField, models.DateTimeField,
@@ -55,25 +57,70 @@ def _adapter(field: models.Field):
     return lambda value: field.get_db_prep_save(value, connection)
 
 
+def _stamped(field: models.Field, add: bool = True) -> bool:
+    """Whether save() would set this field to now (auto_now, or auto_now_add on an insert)."""
+    return isinstance(field, models.DateField) and (field.auto_now or (add and field.auto_now_add))
+
+
+def write(model: type[models.Model], fields: tuple[str, ...], values: list[tuple]) -> list:
+    """Insert new rows given as tuples of Python values (the model's attributes `fields`, by attname).
+
+    The one bulk insert without model instances: on PostgreSQL the tuples are COPY rows as they are
+    (JSON dumped, nothing else converted); elsewhere they become instances for bulk_create. Fields
+    left out get what an unsaved instance would hold: now for auto_now(_add) fields, the default
+    otherwise; a left-out primary key is numbered by the database. Returns the rows' primary keys
+    (None where the database numbered them and did not say: COPY).
+    """
+    if not values:
+        return []
+    if not copies():
+        return [obj.pk for obj in model._default_manager.bulk_create(
+            [model(**dict(zip(fields, row, strict=True))) for row in values], batch_size=500)]
+    meta = model._meta
+    by_name = {f.attname: f for f in meta.concrete_fields}
+    given = [by_name[name] for name in fields]
+    now = timezone.now()
+    numbered = isinstance(meta.pk, (models.AutoField, models.BigAutoField))  # left out: the table's default
+    rest = [f for f in meta.concrete_fields if f.attname not in fields and not (f is meta.pk and numbered)]
+    extra = tuple(now if _stamped(f) else f.get_default() for f in rest)
+    adapters = [(i, adapt) for i, adapt in enumerate(map(_adapter, given + rest)) if adapt is not None]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in given + rest)
+    sql = f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for row in values:
+            row = row + extra if extra else row
+            if adapters:
+                row = list(row)
+                for i, adapt in adapters:
+                    row[i] = adapt(row[i])
+            copy.write_row(row)
+    pk = fields.index(meta.pk.attname) if meta.pk.attname in fields else None
+    return [None] * len(values) if pk is None else [row[pk] for row in values]
+
+
+def attnames(model: type[models.Model], *, with_pk: bool = True) -> tuple[str, ...]:
+    """The model's concrete fields by attname, in order (the pk left out when `with_pk` is false)."""
+    return tuple(f.attname for f in model._meta.concrete_fields if with_pk or f is not model._meta.pk)
+
+
 def insert(model: type[models.Model], objs: list[models.Model]) -> list[models.Model]:
     """Insert unsaved objects; their auto fields (created_at) are filled in as save() would.
 
     With COPY, an object whose pk is unset gets its id from the table's default and the object does
-    not learn it: give objects whose ids are needed afterwards theirs with allocate_ids() first.
+    not learn it: give objects whose ids are needed afterwards theirs with new_ids() first.
     """
     if not objs:
         return objs
     if not copies():
         return model._default_manager.bulk_create(objs, batch_size=500)
-    pk = model._meta.pk
-    fields = [f for f in model._meta.concrete_fields if not (f is pk and objs[0].pk is None)]
-    adapters = [_adapter(f) for f in fields]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-        for obj in objs:
-            values = [f.pre_save(obj, True) for f in fields]
-            copy.write_row([v if adapt is None else adapt(v) for v, adapt in zip(values, adapters, strict=True)])
+    names = attnames(model, with_pk=objs[0].pk is not None)
+    now = timezone.now()
+    stamped = [f.attname for f in model._meta.concrete_fields if _stamped(f)]
+    for obj in objs:
+        for name in stamped:
+            setattr(obj, name, now)
+    get = attrgetter(*names) if len(names) > 1 else lambda obj: (getattr(obj, names[0]),)
+    write(model, names, [get(obj) for obj in objs])
     for obj in objs:
         obj._state.adding, obj._state.db = False, connection.alias
     return objs
