@@ -26,6 +26,8 @@ logger = logging.getLogger(__name__)
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
+PAGES_A_TASK = 8  # pages sent to a parser process together
+
 # (file name, draft or None, reason or None, traceback text or None)
 ParseResult = tuple[str, ArticleDraft | None, str | None, str | None]
 
@@ -135,6 +137,11 @@ def parse_job(job: tuple[str, bytes]) -> ParseResult:
                          seconds=_worker.get("seconds"), with_index_tokens=True)
 
 
+def parse_jobs(jobs: tuple[tuple[str, bytes], ...]) -> list[ParseResult]:
+    """Parse a few pages in a worker, one task (each page still behind its own error boundary)."""
+    return [parse_job(job) for job in jobs]
+
+
 def unexpected(name: str, step: str, exc: BaseException) -> str:
     return f"{name}: unexpected {exception_name(exc)} while {step}: {exc} (traceback in the log)"
 
@@ -164,39 +171,44 @@ class Parsers:
             broken.shutdown(wait=False, cancel_futures=True)
             self.pool = self._start()
 
-    def _submit(self, job) -> tuple[ProcessPoolExecutor, Future]:
+    def _submit(self, jobs: tuple) -> tuple[ProcessPoolExecutor, Future]:
         pool = self.pool
         try:
-            return pool, pool.submit(parse_job, job)
+            return pool, pool.submit(parse_jobs, jobs)
         except BrokenProcessPool:
             self._restart(pool)
-            return self.pool, self.pool.submit(parse_job, job)
+            return self.pool, self.pool.submit(parse_jobs, jobs)
 
     def submit(self, jobs: list[tuple[str, bytes]]) -> list:
-        """Start parsing; the pool's futures, or the jobs themselves when parsing in this process."""
+        """Start parsing; the pool's futures (a few pages each), or the jobs themselves when parsing in this process.
+
+        A task of several pages costs this process a fifth of what a task a page does (the pool's
+        futures, queues and wake-ups), and a chunk still gives every worker several tasks.
+        """
         if self.pool is None:
-            return [(job, None, None) for job in jobs]
-        return [(job, *self._submit(job)) for job in jobs]
+            return [((job,), None, None) for job in jobs]
+        size = max(1, min(PAGES_A_TASK, -(-len(jobs) // (2 * self.workers))))
+        return [(group, *self._submit(group)) for group in (tuple(jobs[i:i + size]) for i in range(0, len(jobs), size))]
 
     def results(self, submitted: list) -> list[ParseResult]:
-        """The results of submit(), in order."""
+        """The results of submit(), in order. The pages of a task whose worker died are parsed again
+        one a task, so a page that kills its parser every time is named alone."""
         out: list[ParseResult | None] = []
         lost = []
-        for job, pool, future in submitted:
+        for jobs, pool, future in submitted:
             if future is None:
-                out.append(parse_job(job))
+                out.extend(parse_job(job) for job in jobs)
                 continue
             try:
-                out.append(future.result())
+                out.extend(future.result())
             except BrokenProcessPool:
                 self._restart(pool)
-                lost.append(len(out))
-                out.append(None)
-        for i in lost:
-            job = submitted[i][0]
-            pool, future = self._submit(job)
+                lost += [(len(out) + k, job) for k, job in enumerate(jobs)]
+                out += [None] * len(jobs)
+        for i, job in lost:
+            pool, future = self._submit((job,))
             try:
-                out[i] = future.result()
+                [out[i]] = future.result()
             except BrokenProcessPool:
                 self._restart(pool)
                 out[i] = (job[0], None, f"{job[0]}: the parser process died while reading this file "
