@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from operator import attrgetter
 
 from django.conf import settings
@@ -321,9 +322,15 @@ def lock_pages(drafts: list[ArticleDraft]) -> None:
 _HISTORY_FIELDS = ("history_id", "history_date", "history_user_id", "history_change_reason", "history_type")
 
 
+@cache
+def _history_model():
+    """Article's history model (Article.history builds a new manager class at every access)."""
+    return Article.history.model
+
+
 def _history_rows(articles: list[Article], ids, *, user, reason: str) -> tuple[tuple[str, ...], list[tuple]]:
     """The import's history rows (fields, rows), straight from the written articles."""
-    tracked = tuple(f.attname for f in Article.history.model.tracked_fields)
+    tracked = tuple(f.attname for f in _history_model().tracked_fields)
     get = attrgetter(*tracked)
     now, user_id = timezone.now(), getattr(user, "pk", None)
     return tracked + _HISTORY_FIELDS, [get(a) + (next(ids), now, user_id, reason, "+") for a in articles]
@@ -332,7 +339,7 @@ def _history_rows(articles: list[Article], ids, *, user, reason: str) -> tuple[t
 def _write_new(fresh: list[tuple[int, ArticleDraft, Article]], *, region_ids: dict[str, int], user) -> None:
     """Insert new articles with their region links and history rows (history after the regions, so
     the history row holds the regions the article was imported with, not an empty set)."""
-    Through, History = Article.regions.through, Article.history.model
+    Through, History = Article.regions.through, _history_model()
     HistoryRegions = History.regions.model
     objs = [a for _, _, a in fresh]
     regions = [[region_ids[c] for c in dict.fromkeys(d.region_codes) if c in region_ids] for _, d, _ in fresh]
