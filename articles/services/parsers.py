@@ -61,6 +61,9 @@ def _init_worker(parent: int | None, rows, vocabulary: Vocabulary, seconds: floa
     """Build the gazetteer once per process, from plain rows sent by the parent."""
     if parent is not None:
         _die_with_parent(parent)
+        # A forked worker would go on running its parent's profiler (bench/import.py --profile): the
+        # parsers' own time, not cProfile's on top of it (it doubled what a page cost them).
+        sys.setprofile(None)
         # Ctrl-C and SIGTERM are the parent's to handle: it marks the batch and stops the workers.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
