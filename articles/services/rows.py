@@ -74,6 +74,8 @@ def _adapter(field: models.Field, binary: bool):
         if binary:  # jsonb's wire format: version 1, then the text
             return lambda value: None if value is None else b"\x01" + text(value).encode()
         return lambda value: None if value is None else text(value)
+    if binary and isinstance(field, models.DateTimeField):  # a naive datetime: made aware as the ORM does
+        return lambda value: value if value is None or value.tzinfo else field.get_db_prep_save(value, connection)
     if isinstance(field, _PLAIN):
         return None
     return lambda value: field.get_db_prep_save(value, connection)
