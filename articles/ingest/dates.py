@@ -68,15 +68,16 @@ _NEEDS = {
     "month_name": _MONTH_WORD,
     "day_month_name": _MONTH_WORD,
 }
-_YEAR = re.compile(r"(?:19|20)\d\d|\d\s*年")  # every pattern needs a 19xx/20xx year, or the ROC one its 年
-_YEAR_IN_LINE = re.compile(r"(?:19|20)\d\d|\d[^\S\n]*年")  # _YEAR, never across a line break
+# Every pattern needs a 19xx/20xx year, or the ROC one its 年; never across a line break, so that a
+# page's lines can be searched at once (dates are found line by line).
+_YEAR = re.compile(r"(?:19|20)\d\d|\d[^\S\n]*年")
 
 
 def lines_with_years(lines: list[str]) -> list[int]:
     """The indexes of the lines find_dates() may find a date in, found in one pass over the page:
     most lines hold no year, and searching them one by one costs more than the page at once."""
     starts = list(accumulate((len(line) + 1 for line in lines), initial=0))
-    return sorted({bisect_right(starts, m.start()) - 1 for m in _YEAR_IN_LINE.finditer("\n".join(lines))})
+    return sorted({bisect_right(starts, m.start()) - 1 for m in _YEAR.finditer("\n".join(lines))})
 
 
 def find_dates(text: str) -> list[DateHit]:

@@ -65,6 +65,10 @@ class TaggedArticle(TaggedItemBase):
         constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_article_unique")]
 
 
+# A summary made from the first paragraph (an editor left it blank, or an import) is cut here.
+SUMMARY_CHARS = 500
+
+
 class Article(models.Model):
     # What an editor corrects and re-extract or re-import must then leave alone (see mark_edited).
     EDITOR_FIELDS = ("title", "body", "summary", "published_at", "date_only", "source", "authors", "editors",
@@ -161,7 +165,7 @@ class Article(models.Model):
         self.title = self.title.strip()
         self.has_warnings = bool(self.warnings)
         if not self.summary and self.body:
-            self.summary = self.body.strip().split("\n\n", 1)[0].strip()[:500]
+            self.summary = self.body.strip().split("\n\n", 1)[0].strip()[:SUMMARY_CHARS]
 
     def mark_edited(self, fields) -> None:
         """Record editor-changed fields so re-extract and re-import keep them (not saved here)."""

@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from articles.ingest import ArticleDraft
 from articles.ingest.dedup import NearDuplicates, bands
 from articles.ingest.script import name_key, to_simplified
+from articles.models.articles import SUMMARY_CHARS
 from articles.models import Article, ImportRecord, Region, Source, Status, StatusChange
 
 from . import rows
@@ -151,10 +152,6 @@ def find_near_duplicate(draft: ArticleDraft) -> Article | None:
 
 # The ledger row of a written page, as rows.write takes it.
 RECORD_FIELDS = ("batch_id", "chunk_id", "file_name", "sha256", "status", "article_id")
-
-# A summary is the page's first paragraph, cut as Article.save() cuts one an editor left blank.
-SUMMARY_CHARS = 500
-
 
 def apply_draft(article: Article, draft: ArticleDraft, *, source: Source | None, skip: set[str] = frozenset()) -> list:
     """Copy the draft's fields onto the article (not saved); returns (regions, tags) to set after saving."""
