@@ -3,6 +3,7 @@ from django_tasks import task
 
 from articles.models import ImportBatch
 from articles.search.settle import settle
+from articles.search.tantivy_sync import sync
 from articles.services.batches import import_batch_run
 from articles.services.chunks import import_chunk_run
 
@@ -42,3 +43,20 @@ def settle_search_index() -> dict:
     Lower priority than the import tasks: a worker takes it when no chunk is waiting.
     """
     return settle().as_dict()
+
+
+@task(priority=-10)
+def sync_search_index() -> dict:
+    """Bring this machine's tantivy index up to the database (articles/search/tantivy_sync.py); after
+    imports and edits, where GAOKU_SEARCH_INDEX_DIR is set. Lower priority than the import tasks."""
+    return sync().as_dict()
+
+
+def enqueue_once(task) -> None:
+    """Enqueue `task` unless it already waits in the queue: a worker that takes it does all there is to do."""
+    from django_tasks_db.models import DBTaskResult
+
+    queued = type(task.get_backend()).__module__.startswith("django_tasks_db") and (
+        DBTaskResult.objects.ready().filter(task_path=task.module_path).exists())
+    if not queued:
+        task.enqueue()

@@ -21,6 +21,11 @@ class SearchDocument(models.Model):
     # a task after each import, or `manage.py settle_search_index`) moves it into the rank index. Only
     # PostgreSQL with rum has two tiers; elsewhere the flag is kept but nothing reads it.
     settled = models.BooleanField(default=False, help_text="in the rank (rum) index tier")
+    # Which write the text comes from, stamped by a trigger on every write (migration 0016): the
+    # transaction's id on PostgreSQL, a counter on SQLite. Only the tantivy index's sync reads it
+    # (articles/search/tantivy_sync.py); no writer sets it.
+    revision = models.BigIntegerField(null=True, editable=False, help_text=(
+        "the write this text comes from (a trigger sets it): what the tantivy index has yet to read"))
 
     class Meta:
         verbose_name = "搜索索引"

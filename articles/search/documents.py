@@ -1,7 +1,8 @@
 """Build and store SearchDocument rows: the segmented, script-normalised text of an article.
 
 Every write leaves the document unsettled (the cheap GIN tier on PostgreSQL with rum) and asks a
-worker to settle it later (settle.py): no writer here pays for the rum index.
+worker to settle it later (settle.py): no writer here pays for the rum index. Where a tantivy index
+is configured, a worker syncs it too (tantivy_sync.py).
 """
 from __future__ import annotations
 
@@ -11,6 +12,14 @@ from articles.ingest.segment import segment
 from articles.models import Article, SearchDocument
 
 from .settle import settle_later
+from .tantivy_sync import sync_later
+
+
+def follow_later() -> None:
+    """Once this transaction commits, have workers bring what is derived from the documents up to them:
+    the rum tier (settle.py) and, where one is configured, this machine's tantivy index (tantivy_sync.py)."""
+    settle_later()
+    sync_later()
 
 
 def _tokens(text: str) -> str:
@@ -64,7 +73,7 @@ def index_article(article_id: int) -> None:
             article_id=article.pk,
             defaults={f: getattr(doc, f) for f in ("title", "body", "meta", "published_at", "settled")},
         )
-    settle_later()
+    follow_later()
 
 
 def reindex_titles(article_ids) -> int:
@@ -74,7 +83,7 @@ def reindex_titles(article_ids) -> int:
             .values_list("pk", "title")]
     SearchDocument.objects.bulk_update(docs, ["title", "settled"], batch_size=500)  # unsettled: no rum write
     if docs:
-        settle_later()
+        follow_later()
     return len(docs)
 
 
@@ -91,7 +100,7 @@ def rebuild_index(*, batch_size: int = 500, queryset=None) -> int:
     if batch:
         done += _write(batch)
     if done:
-        settle_later()
+        follow_later()
     return done
 
 

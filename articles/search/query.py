@@ -50,6 +50,11 @@ class SearchFilters:
     date_to: datetime | None = None
     public_only: bool = True  # the editors' desk searches drafts too
 
+    @property
+    def narrowed(self) -> bool:
+        """Whether the reader narrowed the search to part of the collection (a tag, region, source or dates)."""
+        return bool(self.tag_id or self.region_ids or self.source_id or self.date_from or self.date_to)
+
 
 @dataclass
 class SearchHits:

@@ -167,11 +167,6 @@ def settle_later() -> None:
 
 
 def _enqueue() -> None:
-    from django_tasks_db.models import DBTaskResult
+    from articles.tasks import enqueue_once, settle_search_index
 
-    from articles.tasks import settle_search_index
-
-    queued = type(settle_search_index.get_backend()).__module__.startswith("django_tasks_db") and (
-        DBTaskResult.objects.ready().filter(task_path=settle_search_index.module_path).exists())
-    if not queued:
-        settle_search_index.enqueue()
+    enqueue_once(settle_search_index)

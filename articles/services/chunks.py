@@ -28,7 +28,7 @@ from django.db.models import Count, F
 from django.utils import timezone
 
 from articles.models import ImportBatch, ImportChunk, Status
-from articles.search.settle import settle_later
+from articles.search.documents import follow_later
 
 from .batches import process_gone
 from .imports import (
@@ -151,7 +151,7 @@ def _run(chunk: ImportChunk, *, workers: int) -> dict | None:
     if not finished:
         return None
     if finish_if_done(batch):
-        settle_later()  # the batch's documents into the rum tier (a task of lower priority than chunks)
+        follow_later()  # the batch's documents into the rum tier and the tantivy index (tasks of lower priority)
     return dict(summary.counts)
 
 

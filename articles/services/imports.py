@@ -35,7 +35,7 @@ from articles.ingest import ArticleDraft, Gazetteer, Vocabulary
 from articles.ingest.dedup import NearDuplicates
 from articles.models import Article, ImportBatch, ImportChunk, ImportRecord, Status
 from articles.search import rebuild_index
-from articles.search.settle import settle_later
+from articles.search.documents import follow_later
 from articles.signals import indexing_suspended
 
 from .articles import (
@@ -152,7 +152,7 @@ def ingest_paths(*, paths: list[str | Path], status: str = Status.DRAFT, source_
         batch.error = ""
         batch.save(update_fields=["state", "finished_at", "counts", "error"])
     if not dry_run:
-        settle_later()  # the new documents into the rum tier, by a worker, off this import's path
+        follow_later()  # the new documents into the rum tier (and tantivy), by a worker, off this import's path
     return summary
 
 

@@ -175,6 +175,10 @@ if not 0 <= GAOKU_NEAR_DUPLICATE_DISTANCE <= 3:
 # share of the table (and 2,000 or more), the settle step rebuilds the rum index instead of inserting
 # them one by one (a rebuild costs ~0.8 ms a document of the whole table, an insert 4–20 ms).
 GAOKU_SEARCH_REBUILD_FRACTION = env.float("GAOKU_SEARCH_REBUILD_FRACTION", default=0.25)
+# Search ranked by a tantivy index in this directory (articles/search/tantivy_backend.py), one per machine,
+# kept up to the database by `manage.py sync_search_index`: ranking every match of common words stays
+# fast at a million articles. Empty (the default): the database's own full text search.
+GAOKU_SEARCH_INDEX_DIR = env("GAOKU_SEARCH_INDEX_DIR", default="")
 
 # Security headers; prod.py tightens the rest.
 X_FRAME_OPTIONS = "DENY"

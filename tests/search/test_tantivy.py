@@ -1,0 +1,203 @@
+"""The tantivy index: off unless configured, follows the database by its watermark, filters and counts.
+
+The contract every backend keeps runs on tantivy too (conftest.py); these are what only it does.
+"""
+import io
+import logging
+from datetime import timedelta
+from pathlib import Path
+
+import psycopg
+import pytest
+from django.conf import settings as django_settings
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+
+from articles.models import Article, SearchDocument, Status
+from articles.search import base, database_backend, get_backend, parse_query
+from articles.search import tantivy_backend as backend_module
+from articles.search.documents import rebuild_index
+from articles.search.query import SearchFilters
+from articles.search.tantivy_backend import TantivyBackend
+from articles.search.tantivy_index import Mark, open_index
+from articles.search import tantivy_sync
+from articles.search.tantivy_sync import sync
+from articles.services.imports import ingest_paths
+
+PAGES = Path(django_settings.BASE_DIR) / "fixtures" / "pages"
+
+
+@pytest.fixture
+def index_dir(tmp_path, settings):
+    settings.GAOKU_SEARCH_INDEX_DIR = str(tmp_path / "index")
+    return settings.GAOKU_SEARCH_INDEX_DIR
+
+
+@pytest.fixture
+def no_sync_task(monkeypatch):
+    """Outside a test transaction writes commit at once, and the test settings run tasks at once: keep the
+    sync task from syncing what the test means to sync itself."""
+    monkeypatch.setattr(tantivy_sync, "_enqueue", lambda: None)
+
+
+def _ids(text, **kwargs):
+    return get_backend().search(parse_query(text), limit=100, **kwargs).ids
+
+
+def _made(n, *, title, body, status=Status.PUBLISHED, days_ago=100):
+    start = timezone.now() - timedelta(days=days_ago)
+    made = Article.objects.bulk_create(
+        Article(title=f"{title}{i}", body=body(i) if callable(body) else body, status=status,
+                published_at=start + timedelta(days=i)) for i in range(n))
+    rebuild_index(queryset=Article.objects.filter(pk__in=[a.pk for a in made]))
+    return made
+
+
+def _indexed(path) -> list[int]:
+    searcher = open_index(path).searcher()
+    from tantivy import Query
+
+    hits = searcher.search(Query.all_query(), max(searcher.num_docs, 1), count=False).hits
+    return sorted(searcher.fast_field_values("article_id", [a for _, a in hits]))
+
+
+def test_without_the_setting_search_is_the_databases(settings, tmp_path):
+    settings.GAOKU_SEARCH_INDEX_DIR = ""
+    assert not isinstance(get_backend(), TantivyBackend)
+    assert type(get_backend()) is type(database_backend())
+    settings.GAOKU_SEARCH_INDEX_DIR = str(tmp_path)
+    assert get_backend().vendor == "tantivy"
+
+
+@pytest.mark.django_db
+def test_a_machine_not_synced_yet_searches_the_database(index_dir, caplog):
+    article = _made(1, title="乡村振兴调研", body="一篇调研。")[0]
+    with caplog.at_level(logging.WARNING, logger=backend_module.__name__):
+        assert _ids("乡村振兴") == [article.pk]
+    assert "sync_search_index" in caplog.text
+
+
+@pytest.mark.django_db
+def test_sync_indexes_new_edited_and_deleted_documents(index_dir):
+    first = _made(2, title="社区通讯", body="居家养老服务站开门。")
+    assert sync().rebuilt  # a new index reads every document
+    assert set(_ids("养老")) == {a.pk for a in first}
+    # Written after the sync: not found until the next one (the index is this machine's replica).
+    later = Article.objects.create(title="乡村振兴调研", body="讲乡村振兴的故事。", status=Status.PUBLISHED)
+    assert _ids("乡村振兴") == []
+    result = sync()
+    assert not result.rebuilt and result.written >= 1
+    assert _ids("乡村振兴") == [later.pk]
+    # An edit is read again and replaces the document: the old words are gone.
+    later.body = "志愿服务进社区。"
+    later.title = "志愿服务"
+    later.save()
+    sync()
+    assert _ids("志愿服务") == [later.pk] and _ids("乡村振兴") == []
+    assert _indexed(index_dir).count(later.pk) == 1
+    # A deleted article: never returned (not in scope), and its document removed at the next sync.
+    gone = first[0].pk
+    first[0].delete()
+    assert gone not in _ids("养老")
+    assert sync().removed == 1
+    assert gone not in _indexed(index_dir)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_second_sync_reads_nothing(index_dir, no_sync_task):
+    _made(3, title="社区通讯", body="居家养老服务站开门。")
+    assert sync().written == 3
+    again = sync()
+    assert (again.written, again.removed, again.rebuilt) == (0, 0, False)
+    assert len(_indexed(index_dir)) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_still_running_when_the_sync_reads_is_found_by_the_next_sync(index_dir, no_sync_task):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer at a time: there is no write running beside the sync")
+    early, late = _made(2, title="通讯", body="一篇调研。")
+    sync()
+    settings = connection.settings_dict
+    with psycopg.connect(dbname=settings["NAME"], user=settings["USER"], host=settings["HOST"],
+                         port=settings["PORT"] or 5432) as slow:
+        # The slow writer takes its transaction id first, the quick one commits first: the quick one's id
+        # is higher, so "everything above the highest id read" would never read the slow one.
+        slow.execute("UPDATE articles_searchdocument SET body = '乡村 振兴 故事' WHERE article_id = %s", [early.pk])
+        late.body = "志愿服务进社区。"
+        late.save()
+        assert sync().written == 1
+        assert _ids("志愿服务") == [late.pk] and _ids("乡村振兴") == []
+        slow.commit()
+    assert sync().written == 1
+    assert _ids("乡村振兴") == [early.pk]
+
+
+@pytest.mark.django_db
+def test_every_writer_stamps_a_revision_the_importers_copy_too():
+    summary = ingest_paths(paths=[PAGES], status=Status.PUBLISHED)
+    assert summary.counts["new"] == 5
+    assert not SearchDocument.objects.filter(revision__isnull=True).exists()
+    doc = SearchDocument.objects.first()
+    before = doc.revision
+    SearchDocument.objects.filter(pk=doc.pk).update(settled=True)  # the settle step: not a change of text
+    assert SearchDocument.objects.get(pk=doc.pk).revision == before
+    article = doc.article
+    article.title = "新的标题"
+    article.save()
+    if connection.vendor == "sqlite":  # a counter; on PostgreSQL the test's one transaction id
+        assert SearchDocument.objects.get(pk=doc.pk).revision > before
+
+
+@pytest.mark.django_db
+def test_an_edit_committed_with_the_setting_on_is_synced_by_the_task(index_dir, django_capture_on_commit_callbacks):
+    sync()
+    with django_capture_on_commit_callbacks(execute=True):
+        article = Article.objects.create(title="安宁疗护", body="安宁疗护服务。", status=Status.PUBLISHED)
+    # The test settings run tasks at once (ImmediateBackend); a db_worker takes the task elsewhere.
+    assert _ids("安宁疗护") == [article.pk]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("within_limit", [backend_module.WITHIN_LIMIT, 2], ids=["ids-to-tantivy", "checked"])
+def test_a_narrow_filter_finds_the_best_matches_inside_it(index_dir, monkeypatch, within_limit):
+    monkeypatch.setattr(backend_module, "WITHIN_LIMIT", within_limit)
+    made = _made(40, title="通讯", body=lambda i: "志愿服务 " * (i + 1) + "进社区。")
+    tagged = made[::8]  # five, among the weaker matches as much as the stronger
+    for article in tagged:
+        article.tags.add("志愿者")
+    sync()
+    tag_id = tagged[0].tags.get().pk
+    hits = get_backend().search(parse_query("志愿服务"), filters=SearchFilters(tag_id=tag_id), limit=3)
+    assert hits.ids == [a.pk for a in reversed(tagged)][:3]  # by how often the word occurs
+    assert (hits.total, hits.exact) == (5, True)
+    newest = get_backend().search(parse_query("志愿服务"), filters=SearchFilters(tag_id=tag_id), sort="date").ids
+    assert newest == [a.pk for a in reversed(tagged)]
+
+
+@pytest.mark.django_db
+def test_past_the_exact_limit_the_count_is_tantivys_times_the_public_share(index_dir, monkeypatch):
+    _made(40, title="通讯", body="志愿服务进社区。")
+    _made(10, title="草稿", body="志愿服务。", status=Status.DRAFT)
+    sync()
+    assert (get_backend().search(parse_query("志愿服务")).total, True) == (40, True)
+    monkeypatch.setattr(base, "EXACT_COUNT_LIMIT", 5)
+    # A page of 50 checks every one of the 50 matches: 40 of 50 public, so 50 x 0.8.
+    hits = get_backend().search(parse_query("志愿服务"), limit=50)
+    assert (len(hits.ids), hits.total, hits.exact) == (40, 40, False)
+    # Past the result window no page is ranked: a sample of the best matches gives the share.
+    hits = get_backend().search(parse_query("志愿服务"), offset=base.RESULT_WINDOW)
+    assert hits.ids == [] and hits.exact is False and 0 < hits.total <= 50
+
+
+@pytest.mark.django_db
+def test_the_command_syncs_rebuilds_and_reports(index_dir):
+    article = _made(1, title="乡村振兴调研", body="一篇调研。")[0]
+    out = io.StringIO()
+    call_command("sync_search_index", stdout=out)
+    assert "写入 1 篇" in out.getvalue()
+    call_command("sync_search_index", "--rebuild", stdout=out)
+    assert "重建" in out.getvalue() and _ids("乡村振兴") == [article.pk]
+    call_command("sync_search_index", "--status", stdout=out)
+    assert Mark.read(index_dir).database.startswith(connection.vendor)
