@@ -3,11 +3,14 @@
     /work/main/.venv/bin/python bench/site.py [--articles 100000] [--database gaoku_bench_site]
         [--requests 200] [--concurrency 1,2,8]
     /work/main/.venv/bin/python bench/site.py --articles 1000000 --database gaoku_bench_million
+    /work/main/.venv/bin/python bench/site.py ... --engine tantivy --index-dir /srv/gaoku-index
 
 The dataset (bench/site_data.py) is written with COPY and reused: a rerun tops it up to --articles.
 Prints p50/p95 per page type and per kind of search with each number of clients, then the search
 backend alone, in this process, with and without rum (the ranking a database without the extension
-gets), with the counts it shows.
+gets), with the counts it shows. With --engine tantivy the index in --index-dir is synced first
+(built from every document the first time; the time and size are printed), the server searches it
+(GAOKU_SEARCH_INDEX_DIR), and the backend-alone table is tantivy's.
 """
 from __future__ import annotations
 
@@ -128,25 +131,39 @@ def load_test(paths: list[str], requests: int, concurrency: int):
     return p(0.50), p(0.95), len(latencies) / elapsed, errors
 
 
-def backend_alone(rounds: int = 5):
-    """Search through the backend in this process (no HTTP): with rum where the index is rum, and without."""
+def sync_index(env, index_dir: str):
+    """Bring the tantivy index up to the dataset (all of it the first time), in a process of its own."""
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "manage.py", "sync_search_index"], cwd=ROOT, check=True,
+                   env={**env, "DJANGO_SETTINGS_MODULE": "config.settings.dev", "GAOKU_SEARCH_INDEX_DIR": index_dir})
+    size = sum(f.stat().st_size for f in Path(index_dir).rglob("*") if f.is_file())
+    print(f"tantivy index in {index_dir}: synced in {time.perf_counter() - started:.1f} s, {size / 1e9:.2f} GB")
+
+
+def backend_alone(rounds: int = 5, *, index_dir: str = ""):
+    """Search through the backend in this process (no HTTP): with rum where the index is rum, and without;
+    or tantivy's, with an index directory."""
     import statistics
 
-    from articles.search import parse_query
+    from articles.search import database_backend, parse_query
     from articles.search.postgres import PostgresBackend, has_rum_index
+    from articles.search.tantivy_backend import TantivyBackend
 
-    variants = [("rum", True)] if has_rum_index() else []
-    variants.append(("without rum (ts_rank)", False))
+    if index_dir:
+        variants = [("tantivy", lambda: TantivyBackend(index_dir, database=database_backend()))]
+    else:
+        variants = [("rum", lambda: PostgresBackend(rum=True))] if has_rum_index() else []
+        variants.append(("without rum (ts_rank)", lambda: PostgresBackend(rum=False)))
     print(f"\nsearch backend alone, relevance, page 1, {rounds} rounds per query\n")
     print(f"| {'query':<18} | {'backend':<22} | {'p50 ms':>7} | {'max ms':>7} | count shown |")
     print(f"|{'-' * 20}|{'-' * 24}|{'-' * 9}|{'-' * 9}|{'-' * 13}|")
     for queries in SEARCHES.values():
         for q in queries:
-            for label, rum in variants:
-                backend, times = PostgresBackend(rum=rum), []
+            for label, make in variants:
+                times = []
                 for _ in range(rounds):
                     t = time.perf_counter()
-                    hits = backend.search(parse_query(q), limit=20)
+                    hits = make().search(parse_query(q), limit=20)  # a backend a search, as get_backend() gives
                     times.append((time.perf_counter() - t) * 1000)
                 shown = f"{hits.total:,}" if hits.exact else f"~{hits.rounded_total:,}"
                 print(f"| {q:<18} | {label:<22} | {statistics.median(times):>7.1f} | {max(times):>7.1f} "
@@ -162,13 +179,18 @@ def main():
     parser.add_argument("--concurrency", default="1,2,8", help="client processes; comma-separated runs")
     parser.add_argument("--rounds", type=int, default=5,
                         help="rounds per query for the backend-alone table (0: skip it)")
+    parser.add_argument("--engine", choices=["database", "tantivy"], default="database",
+                        help="what ranks search: the database's full text search, or a tantivy index")
+    parser.add_argument("--index-dir", default="", help="the tantivy index's directory (with --engine tantivy)")
     args = parser.parse_args()
+    if (args.engine == "tantivy") != bool(args.index_dir):
+        parser.error("--engine tantivy and --index-dir go together")
 
     db_url = f"postgres://postgres@127.0.0.1:5432/{args.database}"
     env = {
         **os.environ, "DATABASE_URL": db_url, "DJANGO_SETTINGS_MODULE": "config.settings.prod",
         "SECRET_KEY": "bench-" + "x" * 50, "ALLOWED_HOSTS": "localhost,127.0.0.1", "SECURE_SSL_REDIRECT": "False",
-        "SECURE_HSTS_SECONDS": "0", "CONN_MAX_AGE": "60",
+        "SECURE_HSTS_SECONDS": "0", "CONN_MAX_AGE": "60", "GAOKU_SEARCH_INDEX_DIR": args.index_dir,
     }
     os.environ.update({k: env[k] for k in ("DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT")})
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
@@ -181,12 +203,15 @@ def main():
     from site_data import load
 
     load(db_url.replace("postgres://", "postgresql://"), args.articles)
+    if args.index_dir:
+        sync_index(env, args.index_dir)
     urls, total = plan_urls()
     proc = serve(env)
     try:
         for concurrency in [int(c) for c in args.concurrency.split(",")]:
-            print(f"\n{total:,} articles in {args.database}; {args.requests} requests per row, {concurrency} client "
-                  f"processes, gunicorn {WORKERS} workers on loopback, {os.cpu_count()} CPUs; "
+            print(f"\n{total:,} articles in {args.database}, search by {args.engine}; {args.requests} requests "
+                  f"per row, {concurrency} client processes, gunicorn {WORKERS} workers on loopback, "
+                  f"{os.cpu_count()} CPUs; "
                   f"load average {os.getloadavg()[0]:.1f} before\n")
             print(f"| {'page':<22} | {'p50 ms':>7} | {'p95 ms':>7} | {'req/s':>7} |")
             print(f"|{'-' * 24}|{'-' * 9}|{'-' * 9}|{'-' * 9}|")
@@ -198,7 +223,7 @@ def main():
         proc.terminate()
         proc.wait(timeout=10)
     if args.rounds:
-        backend_alone(args.rounds)
+        backend_alone(args.rounds, index_dir=args.index_dir)
 
 
 if __name__ == "__main__":

@@ -41,7 +41,7 @@ def in_scope(articles: QuerySet, ids: list[int]) -> list[int]:
     size = (connection.features.max_query_params or 10_000) - 1  # SQLite takes 999 parameters
     found: set[int] = set()
     for start in range(0, len(ids), size):
-        found.update(articles.filter(pk__in=ids[start:start + size]).values_list("pk", flat=True))
+        found.update(articles.filter(pk__in=ids[start:start + size]).order_by().values_list("pk", flat=True))
     return [pk for pk in ids if pk in found]
 
 

@@ -38,6 +38,9 @@ def schema() -> tantivy.Schema:
     return builder.build()
 
 
+SCHEMA = schema()
+
+
 @dataclass(frozen=True)
 class Mark:
     """What the index holds: every document written before `next` (and not by a `running` transaction).
@@ -141,6 +144,3 @@ def to_query(parsed, *, in_title: bool = False, within: list[int] | None = None)
         # A lone word's union of fields, unwrapped: tantivy prunes with block-max WAND only at the top.
         return clauses[0][1]
     return Query.boolean_query(clauses)
-
-
-SCHEMA = schema()

@@ -122,8 +122,11 @@ def sync(path: str | None = None, *, rebuild: bool = False) -> Synced:
     index = _open_for_writing(path, mark)
     try:
         writer = index.writer(WRITER_HEAP)
-    except ValueError as exc:  # tantivy's lock: one writer per index
-        return Synced(skipped=f"another process is writing this index ({exc})")
+    except ValueError as exc:
+        if "LockBusy" not in str(exc):
+            raise
+        # tantivy's lock: one writer per index. The other sync reads what this one would have.
+        return Synced(skipped="another process is syncing this index")
     result = Synced(rebuilt=rebuild)
     if rebuild:
         writer.delete_all_documents()  # readers keep the old documents until the commit

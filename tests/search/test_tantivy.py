@@ -9,6 +9,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+import tantivy
 from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.db import connection
@@ -20,7 +21,7 @@ from articles.search import tantivy_backend as backend_module
 from articles.search.documents import rebuild_index
 from articles.search.query import SearchFilters
 from articles.search.tantivy_backend import TantivyBackend
-from articles.search.tantivy_index import Mark, open_index
+from articles.search.tantivy_index import SCHEMA, Mark, open_index
 from articles.search import tantivy_sync
 from articles.search.tantivy_sync import sync
 from articles.services.imports import ingest_paths
@@ -56,9 +57,7 @@ def _made(n, *, title, body, status=Status.PUBLISHED, days_ago=100):
 
 def _indexed(path) -> list[int]:
     searcher = open_index(path).searcher()
-    from tantivy import Query
-
-    hits = searcher.search(Query.all_query(), max(searcher.num_docs, 1), count=False).hits
+    hits = searcher.search(tantivy.Query.all_query(), max(searcher.num_docs, 1), count=False).hits
     return sorted(searcher.fast_field_values("article_id", [a for _, a in hits]))
 
 
@@ -201,3 +200,14 @@ def test_the_command_syncs_rebuilds_and_reports(index_dir):
     assert "重建" in out.getvalue() and _ids("乡村振兴") == [article.pk]
     call_command("sync_search_index", "--status", stdout=out)
     assert Mark.read(index_dir).database.startswith(connection.vendor)
+
+
+@pytest.mark.django_db
+def test_one_sync_at_a_time_writes_an_index(index_dir):
+    _made(1, title="通讯", body="一篇调研。")
+    sync()
+    holder = tantivy.Index(SCHEMA, path=index_dir, reuse=True).writer(50_000_000, 1)
+    assert sync().skipped == "another process is syncing this index"
+    holder.rollback()
+    del holder  # the lock goes with the writer
+    assert not sync().skipped
