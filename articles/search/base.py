@@ -37,13 +37,21 @@ def scope(filters: SearchFilters, now) -> QuerySet:
         articles = articles.filter(published_at__gte=filters.date_from)
     if filters.date_to:
         articles = articles.filter(published_at__lt=filters.date_to)
+    for allowed in related_ids(filters):
+        articles = articles.filter(pk__in=allowed)
+    return articles
+
+
+def related_ids(filters: SearchFilters) -> list[QuerySet]:
+    """The filters on a related table (a tag, regions), each as the ids of the articles it allows, public
+    or not. Part of scope(); a backend may also read one on its own, from its index, to narrow its search."""
+    allowed = []
     if filters.tag_id:
-        tagged = TaggedArticle.objects.filter(tag_id=filters.tag_id).values("content_object_id")
-        articles = articles.filter(pk__in=tagged)
+        allowed.append(TaggedArticle.objects.filter(tag_id=filters.tag_id).values_list("content_object_id", flat=True))
     if filters.region_ids:
         through = Article.regions.through.objects.filter(region_id__in=filters.region_ids)
-        articles = articles.filter(pk__in=through.values("article_id"))
-    return articles
+        allowed.append(through.values_list("article_id", flat=True))
+    return allowed
 
 
 def scope_sql(articles: QuerySet) -> tuple[str, list]:

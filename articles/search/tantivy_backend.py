@@ -2,20 +2,25 @@
 
 tantivy knows words, not who may read what: it gives candidate ids in score order, and the one
 definition of what a search may return, `scope()` (base.py, on Article.objects.published), keeps those
-the reader may see, in one query per batch. A deleted, unpublished or not yet public article is
-dropped there however stale the index is.
+the reader may see, one query per batch of candidates. A deleted, unpublished or not yet public
+article is dropped there however stale the index is. Public articles are most of the collection, so
+the first batch nearly always fills the page; when it does not, the next batch goes twice as deep.
 
-- Wide scopes (every public article, the editors' desk): candidates are checked in score order,
-  fetching twice as deep until the page is full or the matches run out. Public articles are most of
-  the collection, so the first batch nearly always fills the page.
-- Narrow scopes (a tag, region, source or dates): checking the best matches of a common word would
-  mostly find articles outside the filter. When the scope holds at most WITHIN_LIMIT articles their
-  ids are fetched once and given to tantivy as a filter: every match is then in scope, and counted
-  exactly by tantivy. A larger narrow scope is checked like a wide one.
+A reader's filter that leaves a small part of the collection would make that walk long (the best
+matches of a common word, nearly all outside the filter), so the candidates are narrowed first, to a
+superset of the scope the database then checks:
 
-The count is tantivy's (cheap): exact up to base.EXACT_COUNT_LIMIT by checking every match, past it
-tantivy's count times the share of the candidates checked that were in scope. Newest-first is a date
-order, which needs no ranking engine: the database backend answers it, in its own order.
+- the date range, inside tantivy (the index keeps the date);
+- a tag's or regions' article ids (public or not, read from their link table's index in
+  milliseconds): up to FILTER_LIMIT of them inside tantivy, as a set of ids (its cost grows with the
+  set), up to WITHIN_LIMIT in this process, before the database's check (a set lookup).
+
+A source, or a tag holding more articles than that, is left to the database's check.
+
+The count is tantivy's (cheap, and exact for the words): when it is at most base.EXACT_COUNT_LIMIT
+every match is checked, past it the estimate is tantivy's count times the share of the candidates
+checked that were in scope. Newest-first is a date order, which needs no ranking engine: the
+database backend answers it, in its own order.
 """
 from __future__ import annotations
 
@@ -24,13 +29,15 @@ import logging
 from django.db import connection
 from django.db.models import QuerySet
 
-from .base import SearchBackend
-from .tantivy_index import open_index, to_query
+from .base import SearchBackend, related_ids
+from .query import ParsedQuery, SearchFilters
+from .tantivy_index import narrowing, open_index, to_query
 
 logger = logging.getLogger(__name__)
 
-# A narrow scope of at most this many articles is fetched and handed to tantivy as a filter (a few
-# tens of milliseconds at most); a larger one is checked candidate by candidate.
+# tantivy filters by a set of ids at about 10 ms plus 1 µs an id a search: worth it for a few thousand.
+FILTER_LIMIT = 5_000
+# Up to this many ids (a region's articles, say) are read to drop candidates before the database check.
 WITHIN_LIMIT = 50_000
 # Candidates checked to estimate the share in scope when no page was ranked (a page past the window).
 SAMPLE = 200
@@ -45,98 +52,103 @@ def in_scope(articles: QuerySet, ids: list[int]) -> list[int]:
     return [pk for pk in ids if pk in found]
 
 
+class Walk:
+    """One tantivy query's candidates, best first, checked against the scope as deep as any question asked.
+
+    The page, the count and the estimate of one search share it: no candidate is fetched or checked twice.
+    """
+
+    def __init__(self, searcher, query, articles: QuerySet, allowed: set[int] | None):
+        self.searcher, self.query, self.articles, self.allowed = searcher, query, articles, allowed
+        self.total: int | None = None  # tantivy's count of the matches
+        self.kept: list[int] = []  # the candidates in scope, best first
+        self.checked = 0  # how many candidates were checked
+        self.depth = 0  # how many were fetched
+        self.exhausted = False
+
+    def best(self, want: int) -> list[int]:
+        """The best `want` candidates in scope (fewer when the matches run out)."""
+        while len(self.kept) < want and not self.exhausted:
+            self.depth = max(want + want // 4 + 10, 2 * self.depth)
+            result = self.searcher.search(self.query, self.depth, count=self.total is None)
+            if self.total is None:
+                self.total = result.count
+            ids = self.searcher.fast_field_values("article_id", [address for _, address in result.hits])
+            # A deeper search begins with the shallower one (ties keep the index's order): check only the rest.
+            fresh = ids[self.checked:]
+            if self.allowed is not None:
+                fresh = [pk for pk in fresh if pk in self.allowed]
+            self.kept += in_scope(self.articles, fresh)
+            self.checked = len(ids)
+            self.exhausted = len(ids) < self.depth
+        return self.kept[:want]
+
+    def count(self) -> int:
+        if self.total is None:
+            self.total = self.searcher.search(self.query, 1, count=True).count
+        return self.total
+
+
 class TantivyBackend(SearchBackend):
-    """One search per instance (get_backend() makes one): a search reads one searcher, one commit."""
+    """One search at a time per instance (get_backend() makes one a search): a search reads one searcher."""
 
     vendor = "tantivy"
 
     def __init__(self, path: str, *, database: SearchBackend):
         self.path = path
         self.database = database  # the vendor's backend: newest-first, and search until the first sync
-        self._reset(narrow=False)
+        self._begin(SearchFilters())
 
-    def _reset(self, *, narrow: bool):
+    def _begin(self, filters: SearchFilters) -> bool:
+        """Take this search's searcher (one commit throughout) and filters; False when there is no index."""
         index = open_index(self.path)
         self._searcher = index.searcher() if index is not None else None
-        self._narrow = narrow
-        self._within: dict[tuple, list[int] | None] = {}
-        self._share: tuple[int, int] | None = None  # (kept, checked) of the last candidates checked
+        self._walks: dict[tuple[ParsedQuery, bool], Walk] = {}
+        self._allowed: set[int] | None = None
+        self._narrowed = []
+        if index is not None and filters.narrowed:
+            self._narrow(filters)
+        return index is not None
+
+    def _narrow(self, filters: SearchFilters) -> None:
+        few = None
+        for allowed in related_ids(filters):
+            ids = list(allowed.order_by()[:WITHIN_LIMIT + 1])
+            if len(ids) <= WITHIN_LIMIT and (few is None or len(ids) < len(few)):
+                few = ids
+        if few is not None and len(few) > FILTER_LIMIT:
+            self._allowed, few = set(few), None
+        self._narrowed = narrowing(date_from=filters.date_from, date_to=filters.date_to, article_ids=few)
 
     def search(self, query, *, filters=None, **kwargs):
-        self._reset(narrow=filters is not None and filters.narrowed)
-        if self._searcher is None:
+        if not self._begin(filters or SearchFilters()):
             logger.warning("no search index in %s yet: run `manage.py sync_search_index`; the database "
                            "answers meanwhile", self.path)
             return self.database.search(query, filters=filters, **kwargs)
         return super().search(query, filters=filters, **kwargs)
 
-    # ---- tantivy
-
-    def _ids(self, query, limit: int) -> list[int]:
-        """Article ids of the best `limit` matches, read from the fast field (no stored document is read)."""
-        hits = self._searcher.search(query, limit, count=False).hits
-        return self._searcher.fast_field_values("article_id", [address for _, address in hits])
-
-    def _matches(self, query) -> int:
-        return self._searcher.search(query, 1, count=True).count
-
-    def _within_scope(self, articles: QuerySet) -> list[int] | None:
-        """The ids of a narrow scope when it is small enough to hand to tantivy; None otherwise."""
-        if not self._narrow:
-            return None
-        sql, params = articles.query.sql_with_params()
-        key = (sql, tuple(params))
-        if key not in self._within:
-            ids = list(articles.order_by().values_list("pk", flat=True)[:WITHIN_LIMIT + 1])
-            self._within[key] = ids if len(ids) <= WITHIN_LIMIT else None
-        return self._within[key]
-
-    def _checked(self, query, articles: QuerySet, want: int, *, sample: bool = True) -> list[int]:
-        """The best `want` candidates in scope, checked in batches twice as deep each time; with `sample`
-        how many were kept of how many checked is remembered for the estimate."""
-        depth = want + want // 4 + 10  # most candidates are public: one batch nearly always fills the page
-        kept: list[int] = []
-        checked = 0
-        while True:
-            ids = self._ids(query, depth)
-            # A deeper search begins with the shallower one (ties keep the index's order): check only the rest.
-            kept += in_scope(articles, ids[checked:])
-            checked = len(ids)
-            if len(kept) >= want or checked < depth:
-                break
-            depth *= 2
-        if sample:
-            self._share = (len(kept), checked)
-        return kept[:want]
+    def _walk(self, query: ParsedQuery, articles: QuerySet, *, in_title: bool = False) -> Walk:
+        walk = self._walks.get((query, in_title))
+        if walk is None or walk.articles is not articles:
+            matching = to_query(query, in_title=in_title, narrowed=self._narrowed)
+            walk = self._walks[query, in_title] = Walk(self._searcher, matching, articles, self._allowed)
+        return walk
 
     # ---- the contract
 
     def ranked(self, query, articles, *, limit, in_title):
-        within = self._within_scope(articles)
-        matching = to_query(query, in_title=in_title, within=within)
-        if within is not None:
-            return self._ids(matching, limit)  # every match is in scope
-        # The title tier is a biased sample of the matches: only the whole query's candidates estimate the share.
-        return self._checked(matching, articles, limit, sample=not in_title)
+        return self._walk(query, articles, in_title=in_title).best(limit)
 
     def count_upto(self, query, articles, bound):
-        within = self._within_scope(articles)
-        matching = to_query(query, within=within)
-        total = self._matches(matching)
-        if within is not None:
-            return total if bound is None else min(total, bound)
-        return len(self._checked(matching, articles, total if bound is None else min(total, bound)))
+        walk = self._walk(query, articles)
+        return len(walk.best(walk.count() if bound is None else bound))
 
     def estimate(self, query, articles):
-        """None (count exactly) for a scope tantivy filtered; else tantivy's count times the share in scope."""
-        if self._within_scope(articles) is not None:
-            return None
-        matching = to_query(query)
-        total = self._matches(matching)
-        if self._share is None:
-            self._checked(matching, articles, min(total, SAMPLE))
-        kept, checked = self._share
-        return round(total * kept / checked) if checked else 0
+        """tantivy's count of the matches times the share of the candidates checked that were in scope."""
+        walk = self._walk(query, articles)  # the title tier is a biased sample: the whole query's candidates
+        if not walk.checked:
+            walk.best(min(walk.count(), SAMPLE))
+        return round(walk.count() * len(walk.kept) / walk.checked) if walk.checked else 0
 
     def newest(self, query, articles, *, limit):
         return self.database.newest(query, articles, limit=limit)

@@ -24,7 +24,7 @@ from tantivy import Occur, Query
 FIELD_BOOSTS = {"title": 5.0, "meta": 2.0, "body": 1.0}
 TEXT_FIELDS = tuple(FIELD_BOOSTS)
 # Raised when the schema or what the sync writes changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 MARK_FILE = "gaoku-sync.json"  # the sync's watermark, beside tantivy's own files (which it leaves alone)
 
 
@@ -35,6 +35,8 @@ def schema() -> tantivy.Schema:
     builder.add_integer_field("article_id", indexed=True, fast=True, stored=True)
     for name in TEXT_FIELDS:
         builder.add_text_field(name, tokenizer_name="whitespace", index_option="position")
+    # A reader's date filter, applied inside tantivy (to the second: see narrowing()).
+    builder.add_date_field("published_at", indexed=True, fast=True)
     return builder.build()
 
 
@@ -131,15 +133,30 @@ def _filter(query: Query) -> Query:
     return Query.const_score_query(query, 0.0)  # decides what matches, adds nothing to the score
 
 
-def to_query(parsed, *, in_title: bool = False, within: list[int] | None = None) -> Query:
+def narrowing(*, date_from=None, date_to=None, article_ids: list[int] | None = None) -> list[Query]:
+    """Filters tantivy applies itself: published in [date_from, date_to), among `article_ids`.
+
+    The index keeps dates to the second; the lower bound is taken down to its second, so the filter
+    never drops a document the database's filter keeps (the backend checks every candidate anyway).
+    """
+    filters = []
+    if date_from or date_to:
+        lower = date_from.replace(microsecond=0) if date_from else None
+        filters.append(Query.range_query(SCHEMA, "published_at", tantivy.FieldType.Date, lower, date_to,
+                                         include_upper=date_to is None))
+    if article_ids is not None:
+        filters.append(Query.term_set_query(SCHEMA, "article_id", article_ids))
+    return filters
+
+
+def to_query(parsed, *, in_title: bool = False, narrowed: list[Query] = ()) -> Query:
     """The ParsedQuery as tantivy's: every term and phrase (ANDed), each scored in all fields; with
-    `in_title` each must also be in the title (the title tier); with `within` only those article ids."""
+    `in_title` each must also be in the title (the title tier); `narrowed` by filters from narrowing()."""
     needles = [(term,) for term in parsed.terms] + list(parsed.phrases)
     clauses = [(Occur.Must, _anywhere(needle)) for needle in needles]
     if in_title:
         clauses += [(Occur.Must, _filter(_in_field("title", needle))) for needle in needles]
-    if within is not None:
-        clauses.append((Occur.Must, _filter(Query.term_set_query(SCHEMA, "article_id", within))))
+    clauses += [(Occur.Must, _filter(query)) for query in narrowed]
     if len(clauses) == 1:
         # A lone word's union of fields, unwrapped: tantivy prunes with block-max WAND only at the top.
         return clauses[0][1]

@@ -78,11 +78,15 @@ def _written_since(mark: Mark | None):
     documents = SearchDocument.objects.all()
     if mark is not None and mark.next is not None:
         documents = documents.filter(Q(revision__gte=mark.next) | Q(revision__in=mark.running))
-    return documents.order_by().values_list("article_id", *TEXT_FIELDS).iterator(chunk_size=READ_BATCH)
+    return documents.order_by().values_list("article_id", "published_at", *TEXT_FIELDS).iterator(
+        chunk_size=READ_BATCH)
 
 
-def _document(article_id: int, *texts: str) -> tantivy.Document:
-    return tantivy.Document(article_id=article_id, **dict(zip(TEXT_FIELDS, texts, strict=True)))
+def _document(article_id: int, published_at, *texts: str) -> tantivy.Document:
+    document = tantivy.Document(article_id=article_id, **dict(zip(TEXT_FIELDS, texts, strict=True)))
+    if published_at is not None:
+        document.add_date("published_at", published_at)
+    return document
 
 
 def _open_for_writing(path: Path, mark: Mark | None) -> tantivy.Index:
@@ -131,10 +135,10 @@ def sync(path: str | None = None, *, rebuild: bool = False) -> Synced:
     if rebuild:
         writer.delete_all_documents()  # readers keep the old documents until the commit
     upcoming = _mark_now()  # before the read (see above)
-    for article_id, *texts in _written_since(None if rebuild else mark):
+    for article_id, *values in _written_since(None if rebuild else mark):
         if not rebuild:
             writer.delete_documents_by_term("article_id", article_id)
-        writer.add_document(_document(article_id, *texts))
+        writer.add_document(_document(article_id, *values))
         result.written += 1
     writer.commit()
     result.removed = _remove_deleted(index, writer)

@@ -159,9 +159,11 @@ def test_an_edit_committed_with_the_setting_on_is_synced_by_the_task(index_dir, 
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("within_limit", [backend_module.WITHIN_LIMIT, 2], ids=["ids-to-tantivy", "checked"])
-def test_a_narrow_filter_finds_the_best_matches_inside_it(index_dir, monkeypatch, within_limit):
-    monkeypatch.setattr(backend_module, "WITHIN_LIMIT", within_limit)
+@pytest.mark.parametrize("limits", [(5_000, 50_000), (2, 50_000), (2, 2)],
+                         ids=["ids-to-tantivy", "ids-in-process", "checked-by-the-database"])
+def test_a_narrow_filter_finds_the_best_matches_inside_it(index_dir, monkeypatch, limits):
+    monkeypatch.setattr(backend_module, "FILTER_LIMIT", limits[0])
+    monkeypatch.setattr(backend_module, "WITHIN_LIMIT", limits[1])
     made = _made(40, title="通讯", body=lambda i: "志愿服务 " * (i + 1) + "进社区。")
     tagged = made[::8]  # five, among the weaker matches as much as the stronger
     for article in tagged:
@@ -211,3 +213,20 @@ def test_one_sync_at_a_time_writes_an_index(index_dir):
     holder.rollback()
     del holder  # the lock goes with the writer
     assert not sync().skipped
+
+
+@pytest.mark.django_db
+def test_dates_are_filtered_inside_tantivy_as_the_database_filters_them(index_dir):
+    # Shanghai's midnight, and the index's dates kept to the second: a lower bound inside a second must
+    # not drop an article published later in that second.
+    shanghai = timezone.get_fixed_timezone(8 * 60)
+    midnight = timezone.datetime(2024, 1, 1, tzinfo=shanghai)
+    stamps = [midnight - timedelta(microseconds=100_000), midnight + timedelta(microseconds=700_000),
+              midnight + timedelta(hours=23, minutes=59, seconds=59), midnight + timedelta(days=1)]
+    made = Article.objects.bulk_create(Article(title=f"乡村振兴{i}", body="乡村振兴。", status=Status.PUBLISHED,
+                                               published_at=at) for i, at in enumerate(stamps))
+    rebuild_index(queryset=Article.objects.filter(pk__in=[a.pk for a in made]))
+    sync()
+    day = SearchFilters(date_from=midnight + timedelta(microseconds=500_000), date_to=midnight + timedelta(days=1))
+    assert set(_ids("乡村振兴", filters=day)) == {made[1].pk, made[2].pk}
+    assert get_backend().search(parse_query("乡村振兴"), filters=day).total == 2
