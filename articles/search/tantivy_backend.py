@@ -69,7 +69,7 @@ class Walk:
     def best(self, want: int) -> list[int]:
         """The best `want` candidates in scope (fewer when the matches run out)."""
         while len(self.kept) < want and not self.exhausted:
-            self.depth = max(want + want // 4 + 10, 2 * self.depth)
+            self.depth = self._deeper(want)
             result = self.searcher.search(self.query, self.depth, count=self.total is None)
             if self.total is None:
                 self.total = result.count
@@ -80,8 +80,21 @@ class Walk:
                 fresh = [pk for pk in fresh if pk in self.allowed]
             self.kept += in_scope(self.articles, fresh)
             self.checked = len(ids)
-            self.exhausted = len(ids) < self.depth
+            self.exhausted = len(ids) < self.depth or len(ids) >= self.total
         return self.kept[:want]
+
+    def _deeper(self, want: int) -> int:
+        """How deep to fetch next: as deep as the share of candidates kept so far says the page needs
+        (a quarter more), at least twice as deep as before. Before any is checked, the share is guessed:
+        all of them, or the allowed ids' share of the index."""
+        if self.checked:
+            share = max(len(self.kept), 0.5) / self.checked  # none kept yet: as if half of one was
+        elif self.allowed is not None:
+            share = max(len(self.allowed), 1) / max(self.searcher.num_docs, 1)
+        else:
+            share = 1.0
+        needed = self.checked + (want - len(self.kept)) / min(share, 1.0) * 1.25 + 10
+        return max(int(needed), 2 * self.depth)
 
     def count(self) -> int:
         if self.total is None:
