@@ -73,15 +73,28 @@ class Walk:
             result = self.searcher.search(self.query, self.depth, count=self.total is None)
             if self.total is None:
                 self.total = result.count
-            ids = self.searcher.fast_field_values("article_id", [address for _, address in result.hits])
-            # A deeper search begins with the shallower one (ties keep the index's order): check only the rest.
+            ids = self._in_order(result.hits)
+            # A deeper search begins with the shallower one: check only the rest.
             fresh = ids[self.checked:]
             if self.allowed is not None:
                 fresh = [pk for pk in fresh if pk in self.allowed]
             self.kept += in_scope(self.articles, fresh)
             self.checked = len(ids)
-            self.exhausted = len(ids) < self.depth or len(ids) >= self.total
         return self.kept[:want]
+
+    def _in_order(self, hits) -> list[int]:
+        """The ids of the hits by score, equal scores newest id first, as the database backends order them.
+
+        tantivy breaks ties by where a document sits in the index, which a sync changes (an upsert moves a
+        document): between two pages a tie could swap and repeat a result. So ties go by article id, and
+        the hits tied with the last one are left for a deeper search, which may hold more of them.
+        """
+        self.exhausted = len(hits) < self.depth or len(hits) >= self.total
+        ids = self.searcher.fast_field_values("article_id", [address for _, address in hits])
+        ranked = sorted(zip((score for score, _ in hits), ids, strict=True), key=lambda hit: (-hit[0], -hit[1]))
+        if not self.exhausted:
+            ranked = [hit for hit in ranked if hit[0] > hits[-1][0]]
+        return [pk for _, pk in ranked]
 
     def _deeper(self, want: int) -> int:
         """How deep to fetch next: as deep as the share of candidates kept so far says the page needs
