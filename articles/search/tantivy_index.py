@@ -48,8 +48,8 @@ class Mark:
     """What the index holds: every document written before `next` (and not by a `running` transaction).
 
     On PostgreSQL `next` is the xmax of the snapshot the sync took before reading and `running` the
-    transactions that snapshot saw in progress; on SQLite (one writer at a time) the revision after the
-    highest one read. tantivy_sync.py explains why nothing can be missed.
+    transactions that snapshot saw in progress; on SQLite (one writer at a time) one more than the
+    highest revision when the sync began to read. tantivy_sync.py explains why nothing can be missed.
     """
 
     database: str
@@ -109,7 +109,7 @@ def open_index(path: str) -> tantivy.Index | None:
 
 
 def forget(path: str) -> None:
-    """Drop this process's reader of `path` (a rebuild replaced the index)."""
+    """Drop this process's reader of `path` (the schema changed: the sync replaces the directory)."""
     _OPEN.pop(path, None)
 
 

@@ -116,9 +116,10 @@ def _remove_deleted(index: tantivy.Index, writer) -> int:
 def sync(path: str | None = None, *, rebuild: bool = False) -> Synced:
     """Index what was written since the watermark (everything with `rebuild`, or for a new index)."""
     started = time.monotonic()
-    path = Path(path or settings.GAOKU_SEARCH_INDEX_DIR)
-    if not str(path) or str(path) == ".":
+    directory = path or settings.GAOKU_SEARCH_INDEX_DIR
+    if not directory:
         return Synced(skipped="GAOKU_SEARCH_INDEX_DIR is not set")
+    path = Path(directory)
     mark = Mark.read(path)
     if mark is not None and (mark.database != _database() or mark.version != SCHEMA_VERSION):
         rebuild = True  # an index of another database or of another schema: built again from nothing
@@ -132,18 +133,23 @@ def sync(path: str | None = None, *, rebuild: bool = False) -> Synced:
         # tantivy's lock: one writer per index. The other sync reads what this one would have.
         return Synced(skipped="another process is syncing this index")
     result = Synced(rebuilt=rebuild)
-    if rebuild:
-        writer.delete_all_documents()  # readers keep the old documents until the commit
-    upcoming = _mark_now()  # before the read (see above)
-    for article_id, *values in _written_since(None if rebuild else mark):
-        if not rebuild:
-            writer.delete_documents_by_term("article_id", article_id)
-        writer.add_document(_document(article_id, *values))
-        result.written += 1
-    writer.commit()
-    result.removed = _remove_deleted(index, writer)
-    if result.removed:
+    try:
+        if rebuild:
+            writer.delete_all_documents()  # readers keep the old documents until the commit
+        upcoming = _mark_now()  # before the read (see above)
+        for article_id, *values in _written_since(None if rebuild else mark):
+            if not rebuild:
+                writer.delete_documents_by_term("article_id", article_id)
+            writer.add_document(_document(article_id, *values))
+            result.written += 1
         writer.commit()
+        result.removed = _remove_deleted(index, writer)
+        if result.removed:
+            writer.commit()
+    except BaseException:
+        writer.rollback()
+        del writer  # the lock goes with the writer, even while a caller keeps this traceback (and its frame)
+        raise
     writer.wait_merging_threads()  # merges finished, and the writer's lock released
     upcoming.write(path)
     open_index(str(path))  # this process's readers see it now; others on their next search

@@ -245,3 +245,23 @@ def test_equal_scores_page_by_article_id_whatever_a_sync_moved(index_dir):
              for pk in get_backend().search(parse_query("乡村振兴"), offset=offset, limit=5).ids]
     assert pages == sorted((a.pk for a in made), reverse=True)
     assert first == pages[:5]
+
+
+@pytest.mark.django_db
+def test_a_sync_that_fails_leaves_the_index_and_its_watermark_as_they_were(index_dir, monkeypatch):
+    article = _made(1, title="通讯", body="一篇调研。")[0]
+    sync()
+    before = Mark.read(index_dir)
+    article.body = "乡村振兴的故事。"
+    article.save()
+
+    def broken(*args):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(tantivy_sync, "_document", broken)
+    with pytest.raises(RuntimeError):
+        sync()
+    assert Mark.read(index_dir) == before and _ids("乡村振兴") == []
+    monkeypatch.undo()
+    assert sync().written >= 1  # the writer's lock was released: the next sync reads it again
+    assert _ids("乡村振兴") == [article.pk]
