@@ -4,7 +4,8 @@ tantivy knows words, not who may read what: it gives candidate ids in score orde
 definition of what a search may return, `scope()` (base.py, on Article.objects.published), keeps those
 the reader may see, one query per batch of candidates. A deleted, unpublished or not yet public
 article is dropped there however stale the index is. Public articles are most of the collection, so
-the first batch nearly always fills the page; when it does not, the next batch goes twice as deep.
+the first batch nearly always fills the page; when it does not, the next batch goes as deep as the
+share kept so far says the page needs (at least twice as deep).
 
 A reader's filter that leaves a small part of the collection would make that walk long (the best
 matches of a common word, nearly all outside the filter), so the candidates are narrowed first, to a
@@ -19,7 +20,9 @@ A source, or a tag holding more articles than that, is left to the database's ch
 
 The count is tantivy's (cheap, and exact for the words): when it is at most base.EXACT_COUNT_LIMIT
 every match is checked, past it the estimate is tantivy's count times the share of the candidates
-checked that were in scope. Newest-first is a date order, which needs no ranking engine: the
+checked that were in scope (the best-ranked ones, not a random sample: where a filter is not applied
+inside tantivy and its articles rank lower or higher than most, the estimate is off by as much;
+within a factor of two in the figures at a million). Newest-first is a date order, which needs no ranking engine: the
 database backend answers it, in its own order.
 """
 from __future__ import annotations
