@@ -269,6 +269,8 @@ def _mark_record_fields(keys: list[str], infos: list[LineInfo]) -> None:
         info = infos[i]
         if info.stop or info.code or info.score <= -3 or len(key) > 72 or key[0] in "【[(（":
             continue
+        if not ("：" in key or ":" in key or "\u3000" in key):  # no field without its separator: no regex
+            continue
         m = _FIELD.match(key)
         if m is None or _FIELD_PUNCT.search(m[1]) or P.META_LABEL_START.match(key) or P.BODY_NOISE.match(key):
             continue

@@ -114,7 +114,8 @@ def extract_tags(title: str, body: str, vocabulary: Vocabulary, *, limit: int = 
     for (w, flag), n in Counter(tokens).items():
         ok = candidate.get(w)
         if ok is None:
-            ok = candidate[w] = w not in _STOP and _WORD.match(w) is not None
+            # Most tokens are one character (particles, punctuation): no regex for them.
+            ok = candidate[w] = len(w) >= 2 and w not in _STOP and _WORD.match(w) is not None
         if ok and flag not in _NUMERAL_POS:
             counts[w] = counts.get(w, 0) + n
             if flag in _KEYWORD_POS:
