@@ -22,6 +22,7 @@ class Layout:
     body_index: list[int] = field(default_factory=list)  # the body's lines (furniture inside dropped)
     squeezed_page: str | None = None  # the simplified page without spaces, for "printed again" lookups
     first_content: int | None = None  # the first line after the navigation
+    credits: tuple[int, ...] | None = None  # metadata.credit_lines(), which every metadata field reads
     date_line: int | None = None
     date_hit: DateHit | None = None
     date_rule: str = ""
