@@ -84,7 +84,8 @@ _ANY_STOP = re.compile("|".join(f"(?:{p})" for p in _ANCHORED))
 _FLOATING_STOP = re.compile("|".join(rx.pattern for _, rx in P.BODY_STOPS if rx.pattern not in _ANCHORED))
 
 
-def _stop_rule(key: str) -> str | None:
+def stop_rule(key: str) -> str | None:
+    """The first of patterns.BODY_STOPS found in the line, if any, tried in two regex calls for most lines."""
     if not (_ANY_STOP.match(key) or _FLOATING_STOP.search(key)):
         return None
     return next((name for name, rx in P.BODY_STOPS if rx.search(key)), None)
@@ -133,7 +134,7 @@ def classify(line: str, key: str, alone: bool, spaced: bool = True, *, han: int 
         stop = next((name for name, rx in P.BODY_STOPS if rx.match(key)), None) \
             if _ANY_STOP.match(key) or _FLOATING_STOP.match(key) else None
     else:
-        stop = _stop_rule(key)
+        stop = stop_rule(key)
     n = len(line)
     last = line[-1]  # most lines end in neither an end mark nor a counter: nothing to strip
     ends = (strip_end_mark(line)[-1:] if last in _MARK_ENDS or last.isdigit() else last) in _END_PUNCT

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from . import patterns as P
 from .blocks import (BAD, GOOD, LATIN, SHORT, LineInfo, anchored_run, best_run, classify_lines, is_caption,
-                     is_subheading, strip_counter, strip_end_mark)
+                     is_subheading, stop_rule, strip_counter, strip_end_mark)
 from .dates import DateHit, find_dates, find_issue_month, lines_with_years
 
 
@@ -201,7 +201,7 @@ def _title_like(line: str, key: str) -> bool:
         return False
     if _is_sentence(line) and line.endswith("。"):
         return False
-    return not any(rule.search(key) for _, rule in P.BODY_STOPS)
+    return stop_rule(key) is None  # none of the rules that end a body
 
 
 def _title_score(layout: Layout, i: int, ref: int, html_title: str | None) -> float | None:

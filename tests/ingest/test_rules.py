@@ -1,8 +1,13 @@
 """Each rule on real lines taken from the sample pages."""
 import pytest
 
+from pathlib import Path
+
 from articles.ingest import parse
 from articles.ingest import patterns as P
+from articles.ingest.blocks import stop_rule
+
+SAMPLES = Path(__file__).parent / "samples"
 
 
 def page(*lines):
@@ -36,6 +41,15 @@ BODY = "抓基层、打基础，是我们党治国理政、管党治党的固本
 )
 def test_body_stop_rules(line, rule):
     assert next(name for name, rx in P.BODY_STOPS if rx.search(line)) == rule
+    assert stop_rule(line) == rule
+
+
+def test_the_two_call_stop_test_finds_what_the_rules_find():
+    """blocks.stop_rule tries the anchored rules in one call and the floating ones in another: on every
+    line of the sample pages it names the rule the list of rules finds first, or none."""
+    lines = {line.strip() for path in SAMPLES.glob("*.txt") for line in path.read_text("utf-8", "replace").split("\n")}
+    for line in filter(None, lines):
+        assert stop_rule(line) == next((name for name, rx in P.BODY_STOPS if rx.search(line)), None), line
 
 
 @pytest.mark.parametrize("line", ["一、从整体上领会把握习近平总书记关于党的建设的重要思想", "安宁疗护精细化",
