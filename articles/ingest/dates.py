@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass
-from itertools import accumulate
 from datetime import datetime
 
 MIN_YEAR, MAX_YEAR = 1949, 2100
@@ -72,16 +70,12 @@ _NEEDS = {
 }
 # Every pattern needs a 19xx/20xx year, or the ROC one its 年.
 _YEAR = re.compile(r"(?:19|20)\d\d|\d[^\S\n]*年")
-# What a year needs: a pattern that starts with literals, which the regex engine scans a page for
-# many times faster than for _YEAR (whose every position starts a full match attempt).
-_YEAR_HINT = re.compile("19|20|年")
 
 
 def lines_with_years(lines: list[str]) -> list[int]:
-    """The indexes of the lines find_dates() may find a date in (the others hold no year), found in
-    one pass over the page: most lines hold none, and searching them one by one costs more."""
-    starts = list(accumulate((len(line) + 1 for line in lines), initial=0))
-    return sorted({bisect_right(starts, m.start()) - 1 for m in _YEAR_HINT.finditer("\n".join(lines))})
+    """The indexes of the lines find_dates() may find a date in: a year needs 19, 20 or 年 (the others
+    hold none), and three substring tests a line cost less than any regex over the page."""
+    return [i for i, line in enumerate(lines) if "19" in line or "20" in line or "年" in line]
 
 
 def find_dates(text: str) -> list[DateHit]:
