@@ -30,7 +30,9 @@ _URL_ONLY = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
 _BRACKET_MENU = re.compile(r"^(?:\s*[\[【][^\]】]{1,12}[\]】]\s*){2,}$")
 _SEPARATED = re.compile(r"\s[|｜·•]\s|\s-\s|\t")
 # What closes an article after its last sentence: □ ■ ◆, and （完） （全文完） （未完待续） notes.
-_END_MARK = re.compile(r"\s*(?:[(（【\[]\s*(?:全文完|完|未完待续|待续|未完)\s*[)）】\]]\s*)?[□■◆]*$")
+# The lookahead changes no match (whatever it cuts starts with a space, a bracket or a mark) but lets
+# every other position of the line fail at its first test.
+_END_MARK = re.compile(r"(?=[\s(（【\[□■◆])\s*(?:[(（【\[]\s*(?:全文完|完|未完待续|待续|未完)\s*[)）】\]]\s*)?[□■◆]*$")
 _CODE = re.compile(r"[=;{}$\\]|^\s*(?:#|//|--|\$ )|[A-Za-z_]\w*\(.*\)|&&|\s--?[A-Za-z][\w-]*(?:\s|$)"
                    # a statement that opens a line of code in the common languages (import json, def f():,
                    # return x), short or ending as a statement does: an English sentence is neither
