@@ -24,18 +24,26 @@ def _either(*groups: str) -> str:
     return "(?:" + "|".join(group.removeprefix("(?:").removesuffix(")") for group in groups) + ")"
 
 
+def _starts_with(group: str) -> str:
+    """A lookahead on the first characters of a (?:a|b) group's words, for a pattern that opens with
+    look-behinds: they give the regex engine nothing to scan for, and the lookahead, which changes no
+    match, lets every position that starts no word fail at its first test."""
+    words = group.removeprefix("(?:").removesuffix(")").split("|")
+    return "(?=[" + "".join(sorted({re.escape(word[0]) for word in words})) + "])"
+
+
 ANY_LABEL = _either(SOURCE_LABEL, TIME_LABEL, AUTHOR_LABEL, EDITOR_LABEL, VIEWS_LABEL, OTHER_LABEL)
 SEP = r"\s*[:：|︱丨/]\s*"
 
 LABELED_SOURCE = re.compile(rf"{SOURCE_LABEL}\s*[:：|︱]\s*(?P<value>[^\s:：|]?.*)")
 LABELED_TIME = re.compile(rf"{TIME_LABEL}\s*[:：]")
-LABELED_AUTHOR = re.compile(rf"(?<![编辑审校]){AUTHOR_LABEL}{SEP}(?P<value>.*)")
+LABELED_AUTHOR = re.compile(rf"{_starts_with(AUTHOR_LABEL)}(?<![编辑审校]){AUTHOR_LABEL}{SEP}(?P<value>.*)")
 # The value runs to the next label (编辑： 金金 \t 来源： 21世纪经济报道); Latin staff names count (编辑：alonliu).
-LABELED_EDITOR = re.compile(rf"(?<!校){EDITOR_LABEL}{SEP}(?P<value>[{HAN}·A-Za-z][^:：|]*)")
+LABELED_EDITOR = re.compile(rf"{_starts_with(EDITOR_LABEL)}(?<!校){EDITOR_LABEL}{SEP}(?P<value>[{HAN}·A-Za-z][^:：|]*)")
 # 延伸阅读：57岁小学肄业… is a related link, not a counter: no heading word before the label, no
 # age, date or count of things after the number.
 VIEWS = re.compile(
-    rf"(?<!延伸)(?<!推荐)(?<!相关)(?<!精彩)(?<!热点)(?<!扩展){VIEWS_LABEL}\s*[:：(（]?\s*"
+    rf"{_starts_with(VIEWS_LABEL)}(?<!延伸)(?<!推荐)(?<!相关)(?<!精彩)(?<!热点)(?<!扩展){VIEWS_LABEL}\s*[:：(（]?\s*"
     rf"(?P<value>\d[\d,]*(?:\.\d+(?=\s*[万wW]))?)(?![\d,]*\s*[岁年月日号元个条篇位名家])"
     rf"\s*(?P<unit>[万wW])?\+?\s*(?:次|人次|[)）])?")
 # 您是本文第 154 个阅览者: a counter printed as the reader's rank.
