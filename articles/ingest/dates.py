@@ -71,7 +71,7 @@ _NEEDS = {
     "day_month_name": _MONTH_WORD,
 }
 # Every pattern needs a 19xx/20xx year, or the ROC one its 年.
-_YEAR = re.compile(r"(?:19|20)\d\d|\d[^\S\n]*年")
+_YEAR = re.compile(r"(?=\d)(?:(?:19|20)\d\d|\d[^\S\n]*年)")  # the lookahead: see DATE_PATTERNS
 
 
 def lines_with_years(lines: list[str]) -> list[int]:
