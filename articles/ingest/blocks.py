@@ -148,7 +148,10 @@ def classify(line: str, key: str, alone: bool, spaced: bool = True, *, han: int 
         return LineInfo(BAD, -2.0, han, None)
     if han >= 30 and punct >= 3 and punct >= 0.08 * han and "\t" not in line:  # plain prose: skip the menu tests
         return LineInfo(GOOD, _text_score(han, punct, alone), han, None)
-    if (P.BODY_NOISE.match(key) or _URL_ONLY.match(line) or _BRACKET_MENU.match(line)
+    # Substring tests first where a pattern needs the substring: an address its / or ., a menu of
+    # bracketed items its brackets, a caption its 图 or 摄影.
+    if (P.BODY_NOISE.match(key) or ("/" in line or "." in line) and _URL_ONLY.match(line)
+            or ("[" in line or "【" in line) and _BRACKET_MENU.match(line)
             or han < 30 and _DIGIT.search(key) and P.VIEWS_HINT.search(key)
             and (P.VIEWS.search(key) or P.VIEWS_ORDINAL.search(key))):
         return LineInfo(BAD, -2.0, han, None)
@@ -173,7 +176,8 @@ def classify(line: str, key: str, alone: bool, spaced: bool = True, *, han: int 
         return LineInfo(BAD, -2.0, han, None)
     if line.startswith(("——", "--", "—")) and han < 40:  # a subtitle under the headline
         return LineInfo(SHORT, -1.0, han, None)
-    if _CAPTION.match(key) and han < 40:  # a photo caption: kept inside the text, never its start
+    # A photo caption (it needs 图 or 摄影): kept inside the text, never its start.
+    if han < 40 and ("图" in key or "摄影" in key) and _CAPTION.match(key):
         return LineInfo(SHORT, -0.5, han, None)
     if (han >= 30 and (punct >= 2 or ends) or han >= 60 and punct
             or han >= 10 and punct >= 1 and ends and (alone or not spaced)):
