@@ -93,10 +93,10 @@ def stop_rule(key: str) -> str | None:
     return next((name for name, rx in P.BODY_STOPS if rx.search(key)), None)
 
 
-_PUNCT_TABLE = np.zeros(0x10000, dtype=bool)  # sentence punctuation, looked up by code point
-_PUNCT_TABLE[[ord(c) for c in "，。！？；、：“”‘’「」…"]] = True
-_ASCII_TABLE = np.zeros(0x10000, dtype=bool)
-_ASCII_TABLE[[ord(c) for c in ",!?;"]] = True
+# Sentence punctuation by code point: 1 always (，。！？), 2 the ASCII marks that end a clause only before a hanzi.
+_PUNCT_KIND = np.zeros(0x10000, dtype=np.uint8)
+_PUNCT_KIND[[ord(c) for c in "，。！？；、：“”‘’「」…"]] = 1
+_PUNCT_KIND[[ord(c) for c in ",!?;"]] = 2
 
 
 def _counts(lines: list[str]) -> tuple[list[int], list[int]]:
@@ -104,18 +104,17 @@ def _counts(lines: list[str]) -> tuple[list[int], list[int]]:
     if not lines:
         return [], []
     codes = np.frombuffer("\n".join(lines).encode("utf-32-le"), dtype=np.uint32)
-    line_of = np.cumsum(codes == 10)
     han = (codes >= 0x4E00) & (codes <= 0x9FFF)
-    bmp = np.minimum(codes, 0xFFFF)
-    punct = _PUNCT_TABLE[bmp]
-    ascii_punct = _ASCII_TABLE[bmp]
+    kind = _PUNCT_KIND[np.minimum(codes, 0xFFFF)]
     follows = np.zeros_like(han)  # ASCII , ! ? ; before a hanzi (perhaps after one space) ends a clause
     follows[:-1] = han[1:]
     follows[:-2] |= (codes[1:-1] == 32) & han[2:]
-    punct |= ascii_punct & follows
-    size = len(lines)
-    return (np.bincount(line_of, weights=han, minlength=size).astype(int).tolist(),
-            np.bincount(line_of, weights=punct, minlength=size).astype(int).tolist())
+    punct = (kind == 1) | ((kind == 2) & follows)
+    # Summed line by line from where each line starts in the joined page (no line is empty).
+    lengths = np.fromiter(map(len, lines), dtype=np.intp, count=len(lines))
+    starts = np.zeros(len(lines), dtype=np.intp)
+    np.cumsum(lengths[:-1] + 1, out=starts[1:])
+    return np.add.reduceat(han, starts, dtype=np.intp).tolist(), np.add.reduceat(punct, starts, dtype=np.intp).tolist()
 
 
 def _text_score(han: int, punct: int, alone: bool) -> float:
