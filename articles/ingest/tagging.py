@@ -84,9 +84,6 @@ def _idf() -> tuple[dict[str, float], float]:
 
 
 _NEWLINE = [("\n", "x")]
-# Whether a word may be a keyword at all (two to eight hanzi, not a stop word), remembered across pages:
-# the same few thousand words make most of every page.
-_CANDIDATE: dict[str, bool] = {}
 # The IDF of the words scored so far: a page's common words read it from this small table, not from
 # jieba's 260,000 words (whose lookups miss the processor's caches).
 _SCORED_IDF: dict[str, float] = {}
@@ -111,16 +108,14 @@ def extract_tags(title: str, body: str, vocabulary: Vocabulary, *, limit: int = 
         tokens = rjieba.tag(text)
     counts: dict[str, int] = {}
     strong: set[str] = set()  # seen at least once as a keyword part of speech
-    candidate, scored_idf = _CANDIDATE, _SCORED_IDF
-    if len(candidate) > 200_000:  # a bound on a worker's memory over a long import
-        candidate.clear()
+    scored_idf = _SCORED_IDF
+    if len(scored_idf) > 200_000:  # a bound on a worker's memory over a long import
         scored_idf.clear()
     for (w, flag), n in Counter(tokens).items():
-        ok = candidate.get(w)
-        if ok is None:
-            # Most tokens are one character (particles, punctuation): no regex for them.
-            ok = candidate[w] = len(w) >= 2 and w not in _STOP and _WORD.match(w) is not None
-        if ok and flag not in _NUMERAL_POS:
+        # A keyword has two to eight hanzi and is no stop word. Judged afresh on every page: a table
+        # remembering the verdicts across pages cost more than the judging, its lookups missing the
+        # processor's caches. Most tokens are one character (particles, punctuation): no regex for them.
+        if len(w) >= 2 and w not in _STOP and _WORD.match(w) is not None and flag not in _NUMERAL_POS:
             counts[w] = counts.get(w, 0) + n
             if flag in _KEYWORD_POS:
                 strong.add(w)
