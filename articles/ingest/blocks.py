@@ -272,10 +272,10 @@ def _mark_record_fields(keys: list[str], infos: list[LineInfo]) -> None:
     changing from line to line, is a list of records: a record has several fields."""
     found: dict[int, tuple[str, str]] = {}
     for i, key in enumerate(keys):
+        if not ("：" in key or ":" in key or "\u3000" in key):  # no field without its separator (most lines)
+            continue
         info = infos[i]
         if info.stop or info.code or info.score <= -3 or len(key) > 72 or key[0] in "【[(（":
-            continue
-        if not ("：" in key or ":" in key or "\u3000" in key):  # no field without its separator: no regex
             continue
         m = _FIELD.match(key)
         if m is None or _FIELD_PUNCT.search(m[1]) or P.META_LABEL_START.match(key) or P.BODY_NOISE.match(key):
