@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from itertools import compress, count
 from operator import itemgetter
 
+import numpy as np
 import rjieba
 
 from .script import to_simplified
@@ -66,6 +67,34 @@ class Vocabulary:
         for phrase in self.long_phrases:
             heads.setdefault(phrase[:2], []).append(phrase)
         return {head: tuple(found) for head, found in heads.items()}
+
+    @cached_property
+    def heads_by_code(self) -> dict[int, str]:
+        """phrases_by_head's heads by a number made of their two code points (see _heads_in)."""
+        return {_pair_code(ord(head[0]), ord(head[1])): head for head in self.phrases_by_head}
+
+    @cached_property
+    def head_codes(self) -> np.ndarray:
+        """The keys of heads_by_code, sorted."""
+        return np.sort(np.fromiter(self.heads_by_code, dtype=np.int64, count=len(self.heads_by_code)))
+
+
+def _pair_code(first, second):
+    """Two code points (below 2**21) as one number: an int, or NumPy arrays of them."""
+    return (first << 21) | second
+
+
+def _heads_in(text: str, vocabulary: Vocabulary) -> list[str]:
+    """The vocabulary's phrase heads that the text holds: its character pairs as numbers, matched
+    against the heads' in NumPy (a set of the text's two-character slices took 0.3-0.4 ms a shared page)."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
+    pairs = _pair_code(codes[:-1], codes[1:])
+    heads = vocabulary.head_codes
+    if not len(pairs) or not len(heads):
+        return []
+    at = np.minimum(np.searchsorted(heads, pairs), len(heads) - 1)  # where each pair would stand among the heads
+    found = np.unique(pairs[heads[at] == pairs])
+    return [vocabulary.heads_by_code[code] for code in found.tolist()]
 
 
 @lru_cache(maxsize=1)
@@ -141,7 +170,7 @@ def extract_tags(title: str, body: str, vocabulary: Vocabulary, *, limit: int = 
     phrases = vocabulary.long_phrases
     if len(phrases) > 64:
         heads = vocabulary.phrases_by_head
-        phrases = [p for head in {text[i:i + 2] for i in range(len(text) - 1)} & heads.keys() for p in heads[head]]
+        phrases = [p for head in _heads_in(text, vocabulary) for p in heads[head]]
     for phrase in phrases:
         if phrase not in scores and (n := text.count(phrase)) >= 2:
             scores[phrase] = n / total * median * 2
