@@ -28,9 +28,11 @@ _LINK_ITEM = re.compile(r"^(?:\d{1,2}[.、·]\s*|[·•\-*]\s*).{2,40}?[(（]\d+
                         r"|\[\d+/\d+\]$")  # a thread's reply: 还是素质问题【柠檬沁心】08-11 17:20 124字 [137/0]
 _URL_ONLY = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
 _BRACKET_MENU = re.compile(r"^(?:\s*[\[【][^\]】]{1,12}[\]】]\s*){2,}$")
-_SEPARATED = re.compile(r"\s[|｜·•]\s|\s-\s|\t")
+_SEPARATED = re.compile(r"(?=\s)(?:\s[|｜·•]\s|\s-\s|\t)")  # the lookahead: other positions fail at once
 # What closes an article after its last sentence: □ ■ ◆, and （完） （全文完） （未完待续） notes.
-_END_MARK = re.compile(r"\s*(?:[(（【\[]\s*(?:全文完|完|未完待续|待续|未完)\s*[)）】\]]\s*)?[□■◆]*$")
+# The lookahead changes no match (whatever it cuts starts with a space, a bracket or a mark) but lets
+# every other position of the line fail at its first test.
+_END_MARK = re.compile(r"(?=[\s(（【\[□■◆])\s*(?:[(（【\[]\s*(?:全文完|完|未完待续|待续|未完)\s*[)）】\]]\s*)?[□■◆]*$")
 _CODE = re.compile(r"[=;{}$\\]|^\s*(?:#|//|--|\$ )|[A-Za-z_]\w*\(.*\)|&&|\s--?[A-Za-z][\w-]*(?:\s|$)"
                    # a statement that opens a line of code in the common languages (import json, def f():,
                    # return x), short or ending as a statement does: an English sentence is neither
@@ -42,9 +44,9 @@ _COMMENT = re.compile(r"\s*(?:#|//|--|/\*)\s")  # a comment line of a listing, i
 # Cheap tests first: each holds a character that the pattern after it cannot match without.
 _DIGIT = re.compile(r"\d")
 _SPACE_OR_BAR = re.compile(r"[\s|]")
-_CRUMB_HINT = re.compile(r"位置|[>》»/＞›／]")
+_CRUMB_HINT = re.compile(r"位置|>|》|»|/|＞|›|／")  # all literals: the engine scans for their first characters
 _CITATION = re.compile(r"\s*\[\d{1,3}\]$")  # a wiki's footnote mark after the sentence: 。[2]
-_COUNTER = re.compile(r"(?<=[。！？!?”」』…])\d{1,4}$")  # a reply or like count glued to the last sentence
+_COUNTER = re.compile(r"(?=\d)(?<=[。！？!?”」』…])\d{1,4}$")  # a reply or like count glued to the last sentence
 _END_PUNCT = frozenset(P.END_PUNCT)  # a set: the empty string of an empty line is not in it
 _CAPTION = re.compile(r"^(?:资料图|资料图片|题图|图片|图为|图[:：]|[(（]图[)）]|◎\s*图|配图|摄影[:：])")
 
@@ -84,16 +86,17 @@ _ANY_STOP = re.compile("|".join(f"(?:{p})" for p in _ANCHORED))
 _FLOATING_STOP = re.compile("|".join(rx.pattern for _, rx in P.BODY_STOPS if rx.pattern not in _ANCHORED))
 
 
-def _stop_rule(key: str) -> str | None:
+def stop_rule(key: str) -> str | None:
+    """The first of patterns.BODY_STOPS found in the line, if any, tried in two regex calls for most lines."""
     if not (_ANY_STOP.match(key) or _FLOATING_STOP.search(key)):
         return None
     return next((name for name, rx in P.BODY_STOPS if rx.search(key)), None)
 
 
-_PUNCT_TABLE = np.zeros(0x10000, dtype=bool)  # sentence punctuation, looked up by code point
-_PUNCT_TABLE[[ord(c) for c in "，。！？；、：“”‘’「」…"]] = True
-_ASCII_TABLE = np.zeros(0x10000, dtype=bool)
-_ASCII_TABLE[[ord(c) for c in ",!?;"]] = True
+# Sentence punctuation by code point: 1 always (，。！？), 2 the ASCII marks that end a clause only before a hanzi.
+_PUNCT_KIND = np.zeros(0x10000, dtype=np.uint8)
+_PUNCT_KIND[[ord(c) for c in "，。！？；、：“”‘’「」…"]] = 1
+_PUNCT_KIND[[ord(c) for c in ",!?;"]] = 2
 
 
 def _counts(lines: list[str]) -> tuple[list[int], list[int]]:
@@ -101,18 +104,17 @@ def _counts(lines: list[str]) -> tuple[list[int], list[int]]:
     if not lines:
         return [], []
     codes = np.frombuffer("\n".join(lines).encode("utf-32-le"), dtype=np.uint32)
-    line_of = np.cumsum(codes == 10)
     han = (codes >= 0x4E00) & (codes <= 0x9FFF)
-    bmp = np.minimum(codes, 0xFFFF)
-    punct = _PUNCT_TABLE[bmp]
-    ascii_punct = _ASCII_TABLE[bmp]
+    kind = _PUNCT_KIND[np.minimum(codes, 0xFFFF)]
     follows = np.zeros_like(han)  # ASCII , ! ? ; before a hanzi (perhaps after one space) ends a clause
     follows[:-1] = han[1:]
     follows[:-2] |= (codes[1:-1] == 32) & han[2:]
-    punct |= ascii_punct & follows
-    size = len(lines)
-    return (np.bincount(line_of, weights=han, minlength=size).astype(int).tolist(),
-            np.bincount(line_of, weights=punct, minlength=size).astype(int).tolist())
+    punct = (kind == 1) | ((kind == 2) & follows)
+    # Summed line by line from where each line starts in the joined page (no line is empty).
+    lengths = np.fromiter(map(len, lines), dtype=np.intp, count=len(lines))
+    starts = np.zeros(len(lines), dtype=np.intp)
+    np.cumsum(lengths[:-1] + 1, out=starts[1:])
+    return np.add.reduceat(han, starts, dtype=np.intp).tolist(), np.add.reduceat(punct, starts, dtype=np.intp).tolist()
 
 
 def _text_score(han: int, punct: int, alone: bool) -> float:
@@ -133,7 +135,7 @@ def classify(line: str, key: str, alone: bool, spaced: bool = True, *, han: int 
         stop = next((name for name, rx in P.BODY_STOPS if rx.match(key)), None) \
             if _ANY_STOP.match(key) or _FLOATING_STOP.match(key) else None
     else:
-        stop = _stop_rule(key)
+        stop = stop_rule(key)
     n = len(line)
     last = line[-1]  # most lines end in neither an end mark nor a counter: nothing to strip
     ends = (strip_end_mark(line)[-1:] if last in _MARK_ENDS or last.isdigit() else last) in _END_PUNCT
@@ -145,7 +147,10 @@ def classify(line: str, key: str, alone: bool, spaced: bool = True, *, han: int 
         return LineInfo(BAD, -2.0, han, None)
     if han >= 30 and punct >= 3 and punct >= 0.08 * han and "\t" not in line:  # plain prose: skip the menu tests
         return LineInfo(GOOD, _text_score(han, punct, alone), han, None)
-    if (P.BODY_NOISE.match(key) or _URL_ONLY.match(line) or _BRACKET_MENU.match(line)
+    # Substring tests first where a pattern needs the substring: an address its / or ., a menu of
+    # bracketed items its brackets, a caption its 图 or 摄影.
+    if (P.BODY_NOISE.match(key) or ("/" in line or "." in line) and _URL_ONLY.match(line)
+            or ("[" in line or "【" in line) and _BRACKET_MENU.match(line)
             or han < 30 and _DIGIT.search(key) and P.VIEWS_HINT.search(key)
             and (P.VIEWS.search(key) or P.VIEWS_ORDINAL.search(key))):
         return LineInfo(BAD, -2.0, han, None)
@@ -170,7 +175,8 @@ def classify(line: str, key: str, alone: bool, spaced: bool = True, *, han: int 
         return LineInfo(BAD, -2.0, han, None)
     if line.startswith(("——", "--", "—")) and han < 40:  # a subtitle under the headline
         return LineInfo(SHORT, -1.0, han, None)
-    if _CAPTION.match(key) and han < 40:  # a photo caption: kept inside the text, never its start
+    # A photo caption (it needs 图 or 摄影): kept inside the text, never its start.
+    if han < 40 and ("图" in key or "摄影" in key) and _CAPTION.match(key):
         return LineInfo(SHORT, -0.5, han, None)
     if (han >= 30 and (punct >= 2 or ends) or han >= 60 and punct
             or han >= 10 and punct >= 1 and ends and (alone or not spaced)):
@@ -266,6 +272,8 @@ def _mark_record_fields(keys: list[str], infos: list[LineInfo]) -> None:
     changing from line to line, is a list of records: a record has several fields."""
     found: dict[int, tuple[str, str]] = {}
     for i, key in enumerate(keys):
+        if not ("：" in key or ":" in key or "\u3000" in key):  # no field without its separator (most lines)
+            continue
         info = infos[i]
         if info.stop or info.code or info.score <= -3 or len(key) > 72 or key[0] in "【[(（":
             continue

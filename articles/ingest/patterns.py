@@ -15,18 +15,35 @@ _VIEWS_WORDS = ("点击量", "点击数", "点击率", "点击", "阅读量", "�
 _READER_WORDS = ("阅览者", "读者", "访客", "浏览者")
 VIEWS_LABEL = rf"(?:{'|'.join(_VIEWS_WORDS)})"
 OTHER_LABEL = r"(?:校对|摄影|摄像|字号|字体|分享|发布于|IP属地|选稿|标签)"
-ANY_LABEL = rf"(?:{SOURCE_LABEL}|{TIME_LABEL}|{AUTHOR_LABEL}|{EDITOR_LABEL}|{VIEWS_LABEL}|{OTHER_LABEL})"
+
+
+def _either(*groups: str) -> str:
+    """The words of several (?:a|b) groups as one flat alternation, in the same order: it matches what
+    the groups nested would, and only a flat one lets the regex engine scan for its first characters
+    (LABEL_ANYWHERE's search is six times faster)."""
+    return "(?:" + "|".join(group.removeprefix("(?:").removesuffix(")") for group in groups) + ")"
+
+
+def _starts_with(group: str) -> str:
+    """A lookahead on the first characters of a (?:a|b) group's words, for a pattern that opens with
+    look-behinds: they give the regex engine nothing to scan for, and the lookahead, which changes no
+    match, lets every position that starts no word fail at its first test."""
+    words = group.removeprefix("(?:").removesuffix(")").split("|")
+    return "(?=[" + "".join(sorted({re.escape(word[0]) for word in words})) + "])"
+
+
+ANY_LABEL = _either(SOURCE_LABEL, TIME_LABEL, AUTHOR_LABEL, EDITOR_LABEL, VIEWS_LABEL, OTHER_LABEL)
 SEP = r"\s*[:：|︱丨/]\s*"
 
 LABELED_SOURCE = re.compile(rf"{SOURCE_LABEL}\s*[:：|︱]\s*(?P<value>[^\s:：|]?.*)")
 LABELED_TIME = re.compile(rf"{TIME_LABEL}\s*[:：]")
-LABELED_AUTHOR = re.compile(rf"(?<![编辑审校]){AUTHOR_LABEL}{SEP}(?P<value>.*)")
+LABELED_AUTHOR = re.compile(rf"{_starts_with(AUTHOR_LABEL)}(?<![编辑审校]){AUTHOR_LABEL}{SEP}(?P<value>.*)")
 # The value runs to the next label (编辑： 金金 \t 来源： 21世纪经济报道); Latin staff names count (编辑：alonliu).
-LABELED_EDITOR = re.compile(rf"(?<!校){EDITOR_LABEL}{SEP}(?P<value>[{HAN}·A-Za-z][^:：|]*)")
+LABELED_EDITOR = re.compile(rf"{_starts_with(EDITOR_LABEL)}(?<!校){EDITOR_LABEL}{SEP}(?P<value>[{HAN}·A-Za-z][^:：|]*)")
 # 延伸阅读：57岁小学肄业… is a related link, not a counter: no heading word before the label, no
 # age, date or count of things after the number.
 VIEWS = re.compile(
-    rf"(?<!延伸)(?<!推荐)(?<!相关)(?<!精彩)(?<!热点)(?<!扩展){VIEWS_LABEL}\s*[:：(（]?\s*"
+    rf"{_starts_with(VIEWS_LABEL)}(?<!延伸)(?<!推荐)(?<!相关)(?<!精彩)(?<!热点)(?<!扩展){VIEWS_LABEL}\s*[:：(（]?\s*"
     rf"(?P<value>\d[\d,]*(?:\.\d+(?=\s*[万wW]))?)(?![\d,]*\s*[岁年月日号元个条篇位名家])"
     rf"\s*(?P<unit>[万wW])?\+?\s*(?:次|人次|[)）])?")
 # 您是本文第 154 个阅览者: a counter printed as the reader's rank.

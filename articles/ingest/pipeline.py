@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from bisect import bisect_left, bisect_right
-from itertools import accumulate
 from operator import itemgetter
 from dataclasses import dataclass
 from datetime import datetime
@@ -92,11 +90,17 @@ _BLANKS = " \t\u3000\u00a0\u200b"
 _ICON = re.compile("[\ue000-\uf8ff]")
 
 
+def _has_icons(text: str) -> bool:
+    """_ICON.search(text), over the code points in NumPy: the regex tests a page one character at a time."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return bool(((codes >= 0xE000) & (codes <= 0xF8FF)).any())
+
+
 def _lines(text: str) -> tuple[list[str], list[bool], list[bool]]:
     """The non-empty lines, stripped; for each whether a blank line stands beside it (paragraphs
     are printed with blank lines around them; menus and lists are not), and whether it follows
     the line before it directly (no blank line between)."""
-    if _ICON.search(text):  # icon-font glyphs (private-use code points) carry no text
+    if _has_icons(text):  # icon-font glyphs (private-use code points) carry no text
         text = _ICON.sub("", text)
     raw = [line.strip(_BLANKS) for line in text.split("\n")]
     lines, alone, joined = [], [], []
@@ -112,17 +116,19 @@ def _edited(pair: tuple[str, str], line: str) -> tuple[str, str]:
     return pair if line == pair[0] else (line, to_simplified(line) if line else "")
 
 
-def _split_at_lead(tagged: list[tuple[str, str]], size: int, lead: str, rest: str
-                   ) -> dict[str, tuple[list[str], list[int]]]:
-    """The body's words and their start positions as two zones: the lead line, and the rest after its blank line."""
+def _split_at_lead(tagged: list[tuple[str, str]], size: int, lead: str, rest: str) -> dict[str, list[str]]:
+    """The body's words as two zones: the lead line, and the rest after its blank line."""
     words = list(map(itemgetter(0), tagged))
-    ends = list(accumulate(map(len, words)))
-    starts = [0, *ends[:-1]] if ends else []
     offset = size + 2  # the lead, then "\n\n"
-    in_lead = bisect_right(ends, size)
-    after = bisect_left(starts, offset)
-    return {lead: (words[:in_lead], starts[:in_lead]),
-            rest: (words[after:], list(map(offset.__rsub__, starts[after:])))}
+    in_lead = after = position = 0
+    for word in words:  # only as far as the rest's first word
+        if position >= offset:
+            break
+        position += len(word)
+        after += 1
+        if position <= size:
+            in_lead += 1
+    return {lead: words[:in_lead], rest: words[after:]}
 
 
 def parse(data: bytes, filename: str, *, gazetteer: Gazetteer, vocabulary: Vocabulary,

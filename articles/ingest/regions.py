@@ -13,7 +13,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress, count
-from operator import itemgetter
 
 import rjieba
 
@@ -102,18 +101,17 @@ class Gazetteer:
         place = self.places[code]
         return place.parent or place.code
 
-    def mentions(self, text: str, tokens: tuple[list[str], list[int]] | None = None
-                 ) -> list[tuple[int, frozenset[str], bool]]:
+    def mentions(self, text: str, words: list[str] | None = None) -> list[tuple[int, frozenset[str], bool]]:
         """(position, candidate codes, is_full_name) for each place word in simplified text.
-        ``tokens``: the text's segmentation as its words and their start positions, when the caller has it."""
+        ``words``: the text's segmentation, when the caller has it."""
         out = []
         names, prefixes = self.names, self.prefixes
-        if tokens is None:
-            tokenized = rjieba.tokenize(text)
-            words, starts = list(map(itemgetter(0), tokenized)), list(map(itemgetter(1), tokenized))
-        else:
-            words, starts = tokens
+        if words is None:
+            words = rjieba.cut(text)
         n = len(words)
+        # The words tile the text: a place's position is the length of the words before it, summed
+        # only for the few words that name a place.
+        position, before = 0, 0
         # Most words name no place: judge each distinct word once, then find the few that may in C.
         maybe = {w for w in set(words) if w in prefixes or len(w) >= 3 and w[:2] in prefixes}
         candidates = compress(count(), map(maybe.__contains__, words))
@@ -143,7 +141,9 @@ class Gazetteer:
                 if name in self.common and name not in self.full_names:
                     # An ordinary word: counts only where the context already names its region.
                     codes = codes | {AMBIGUOUS}
-                out.append((starts[k], codes, name in self.full_names))
+                position += sum(map(len, words[before:k]))
+                before = k
+                out.append((position, codes, name in self.full_names))
                 skip_to = k + extra + 1
         return out
 
@@ -205,7 +205,7 @@ def _weighted_mentions(mentions, zone: str, text: str, weight: float, places):
 
 
 def score_regions(gazetteer: Gazetteer, zones: list[tuple[str, str]],
-                  segmented: dict[str, tuple[list[str], list[int]]] | None = None) -> dict[str, float]:
+                  segmented: dict[str, list[str]] | None = None) -> dict[str, float]:
     """Weighted mention counts per region code; ambiguous names go to a region already named.
 
     An article mostly about other countries keeps only the places of its title, lead and credits.

@@ -64,18 +64,41 @@ def fold_text(text: str, simplified: str | None = None) -> str:
 def nfkc(text: str) -> str:
     """unicodedata.normalize("NFKC", text), faster on Chinese pages.
 
-    What keeps most pages from being NFKC already is their full-width punctuation and ideographic
-    spaces (，：（）　), which NFKC maps one for one to ASCII: done here for the whole text at once
-    (CPython's normalize is slow on long text). NFKC of the mapped text equals NFKC of the text (a
-    character replaced by its own compatibility decomposition), and it is mostly normalized already.
+    What keeps most pages from being NFKC already is a few kinds of characters: full-width punctuation
+    and ideographic spaces (，：（）　), which NFKC maps one for one (to ASCII), and a few that it spells
+    out (…, ①, ㍿). Both are replaced here by their own NFKC, the first for the whole text at once in
+    NumPy, the second by str.replace (CPython's normalize is slow on long text). Replacing a character
+    by its own NFKC leaves the NFKC of the text as it was (its compatibility decomposition is the
+    same), and the text is then mostly normalized already; where it is not (combining marks, astral
+    compatibility characters), unicodedata normalizes what is left.
     """
     if len(text) < 256 or unicodedata.is_normalized("NFKC", text):
         return unicodedata.normalize("NFKC", text)
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).copy()
-    codes[(codes >= 0xFF01) & (codes <= 0xFF5E)] -= 0xFEE0  # Ａ１，（ -> A1,(
-    codes[codes == 0x3000] = 0x20  # the ideographic space
-    mapped = codes.tobytes().decode("utf-32-le", "surrogatepass")
+    single, longer = _bmp_nfkc()
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    bmp = np.minimum(codes, 0xFFFF)
+    mapped = np.where(codes <= 0xFFFF, single[bmp], codes).tobytes().decode("utf-32-le", "surrogatepass")
+    for code in np.unique(codes[longer[bmp] & (codes <= 0xFFFF)]).tolist():
+        char = chr(code)
+        mapped = mapped.replace(char, unicodedata.normalize("NFKC", char))
     return mapped if unicodedata.is_normalized("NFKC", mapped) else unicodedata.normalize("NFKC", mapped)
+
+
+@cache
+def _bmp_nfkc() -> tuple[np.ndarray, np.ndarray]:
+    """For each code point of the BMP: its NFKC where that is one character (itself otherwise), and
+    whether its NFKC is longer than one character. Built on first use: about 3 ms."""
+    single = np.arange(0x10000, dtype=np.uint32)
+    longer = np.zeros(0x10000, dtype=bool)
+    for code in range(0x10000):
+        char = chr(code)
+        if not unicodedata.is_normalized("NFKC", char):
+            folded = unicodedata.normalize("NFKC", char)
+            if len(folded) == 1:
+                single[code] = ord(folded)
+            else:
+                longer[code] = True
+    return single, longer
 
 
 # Characters NFKC turns into hanzi: Kangxi and CJK radicals, compatibility ideographs, enclosed and squared signs.

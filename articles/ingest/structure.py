@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from . import patterns as P
 from .blocks import (BAD, GOOD, LATIN, SHORT, LineInfo, anchored_run, best_run, classify_lines, is_caption,
-                     is_subheading, strip_counter, strip_end_mark)
+                     is_subheading, stop_rule, strip_counter, strip_end_mark)
 from .dates import DateHit, find_dates, find_issue_month, lines_with_years
 
 
@@ -22,6 +22,7 @@ class Layout:
     body_index: list[int] = field(default_factory=list)  # the body's lines (furniture inside dropped)
     squeezed_page: str | None = None  # the simplified page without spaces, for "printed again" lookups
     first_content: int | None = None  # the first line after the navigation
+    credits: tuple[int, ...] | None = None  # metadata.credit_lines(), which every metadata field reads
     date_line: int | None = None
     date_hit: DateHit | None = None
     date_rule: str = ""
@@ -75,8 +76,11 @@ def score_lines(layout: Layout) -> None:
     """Each line's content score, and the page's densest run of prose."""
     alone = layout.alone or [False] * len(layout.lines)
     infos = classify_lines(layout.lines, layout.keys, alone, layout.joined or None)
-    for i, key in enumerate(layout.keys):  # metadata lines are the header, never the text
-        if infos[i].cls != BAD and (is_meta_line(key) or P.ORIGINAL_TITLE.match(key) or _relative_byline(key)):
+    # Metadata lines are the header, never the text. A label and an original-title notice both need a
+    # separator: one regex call spares most lines the other two.
+    for i, key in enumerate(layout.keys):
+        if infos[i].cls != BAD and (_LABEL_SEP.search(key) and (is_meta_line(key) or P.ORIGINAL_TITLE.match(key))
+                                    or _relative_byline(key)):
             infos[i] = LineInfo(BAD, -2.0, infos[i].han, None)
     layout.infos = infos
     a, b, _ = best_run([info.score for info in layout.infos], 0, len(layout.lines))
@@ -109,7 +113,9 @@ def _comments_start(layout: Layout) -> int | None:
     a, b = layout.prose
     if b <= a:
         return None
-    return next((i for i in range(a + 1, len(layout.keys)) if _COMMENTS_HEADING.match(layout.keys[i])), None)
+    keys = layout.keys  # every heading names 评论 or 留言: substring tests before the regex
+    return next((i for i in range(a + 1, len(keys))
+                 if ("评论" in keys[i] or "留言" in keys[i]) and _COMMENTS_HEADING.match(keys[i])), None)
 
 
 def find_date_line(layout: Layout) -> None:
@@ -200,7 +206,7 @@ def _title_like(line: str, key: str) -> bool:
         return False
     if _is_sentence(line) and line.endswith("。"):
         return False
-    return not any(rule.search(key) for _, rule in P.BODY_STOPS)
+    return stop_rule(key) is None  # none of the rules that end a body
 
 
 def _title_score(layout: Layout, i: int, ref: int, html_title: str | None) -> float | None:
@@ -375,8 +381,10 @@ def clean_title(title: str, lines: list[str], html_title: str | None = None) -> 
     cleaned = _TITLE_LABEL.sub("", cleaned).strip() or cleaned
     squeezed = cleaned.replace(" ", "").replace("\u3000", "")
     tail = squeezed[-4:]  # a witness ends as the headline does
+    # Its last character is in the line itself (spaces are all that squeezing drops): a test that spares
+    # most lines the two copies.
     witnesses = {_CRUMB_SEP.split(line)[-1].strip() for line in lines
-                 if line != title and tail in line.replace(" ", "").replace("\u3000", "")}
+                 if line != title and tail[-1:] in line and tail in line.replace(" ", "").replace("\u3000", "")}
     if html_title:
         witnesses.update(part.strip() for part in re.split(r"[_|]|\s-\s", html_title))
     best = None

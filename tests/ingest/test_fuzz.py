@@ -4,6 +4,7 @@ Derandomized (the same examples on every run, in CI too) and bounded, so they st
 bench/fuzz.py runs the long campaign.
 """
 import random
+import re
 import unicodedata
 
 import pytest
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 
 from articles.ingest import ArticleDraft, IngestError, parse
 from articles.ingest.checks import MAX_VIEWS, UNSTORABLE
+from articles.ingest.dedup import fingerprint_text
 from articles.ingest.script import nfkc
 
 from .conftest import SHARED_SAMPLES
@@ -80,3 +82,11 @@ def test_fast_nfkc_is_nfkc(text):
     """script.nfkc maps full-width forms itself before normalizing: the result is NFKC's, whatever the text."""
     for sample in (text, text * (300 // max(1, len(text)) + 1)):  # short and long (the fast path) alike
         assert nfkc(sample) == unicodedata.normalize("NFKC", sample)
+
+
+@FUZZ
+@given(st.lists(st.one_of(page_text, st.text(), st.sampled_from(["_", "，", "𠀀", "𝐀", "\U0001F600", "\ud800", "Ⅻ", "²"])),
+                max_size=30).map("".join))
+def test_fingerprint_text_keeps_the_word_characters(text):
+    """fingerprint_text keeps what a regex's word characters keep, less _, through its own table."""
+    assert fingerprint_text("", folded=text) == re.sub(r"[\W_]+", "", text)

@@ -49,3 +49,17 @@ def test_words_next_to_dictionary_words_are_kept():
 def test_published_samples_keep_no_fragment(name, banned, samples_dir, gazetteer, vocabulary):
     draft = parse((samples_dir / name).read_bytes(), name, gazetteer=gazetteer, vocabulary=vocabulary)
     assert len(draft.tags) == 5 and not banned & set(draft.tags)
+
+
+def test_the_phrase_heads_a_text_holds_are_its_two_character_slices_among_the_heads():
+    """_heads_in matches the text's character pairs against a large vocabulary's phrase heads in NumPy:
+    the same heads as the set of the text's two-character slices, astral and odd characters included."""
+    from articles.ingest.tagging import _heads_in
+
+    phrases = [f"{a}{b}建设" for a in "全党乡城农社文经科" for b in "面建村市业会化济技"] + ["𠀀𠀁𠀂𠀃", "ab\ud800cd", "经济\n发展"]
+    vocabulary = Vocabulary(tags=frozenset(phrases))
+    assert len(vocabulary.long_phrases) > 64
+    for text in ["全面从严治党，乡村振兴。党建引领城市发展", "x𠀀𠀁y", "ab\ud800cd", "经济\n发展", "", "全", "农业农会"]:
+        slices = {text[i:i + 2] for i in range(len(text) - 1)} & vocabulary.phrases_by_head.keys()
+        found = _heads_in(text, vocabulary)
+        assert sorted(found) == sorted(slices)

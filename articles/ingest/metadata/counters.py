@@ -39,7 +39,9 @@ def views(layout: Layout) -> tuple[int | None, str]:
 
 def url(layout: Layout) -> tuple[str | None, str]:
     for key, line in zip(layout.keys, layout.lines, strict=True):
-        m = P.URL_NOTICE.search(key)  # the simplified key, as every rule matches (原文鏈接 is 原文链接)
+        # The simplified key, as every rule matches (原文鏈接 is 原文链接); a notice holds its address,
+        # and the substring test spares the regex the many lines with none.
+        m = "http" in key and P.URL_NOTICE.search(key)
         if m:
             # The address as the line wrote it (simplifying leaves ASCII alone; should it not, the line's own).
             found = m.group("url") if m.group("url") in line else next(iter(P.URL.findall(line)), m.group("url"))

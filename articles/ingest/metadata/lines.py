@@ -22,7 +22,14 @@ def header_lines(layout: Layout) -> list[int]:
 
 def credit_lines(layout: Layout) -> list[int]:
     """Lines just after the body, where credits, editors and counters are printed, and a short labelled
-    line closing the body (本文来源：投资快报 作者：孙宁 责任编辑：NF041) that the body step kept."""
+    line closing the body (本文来源：投资快报 作者：孙宁 责任编辑：NF041) that the body step kept.
+    Found once, when the body is known (the metadata steps come after it), for every field that reads them."""
+    if layout.credits is None:
+        layout.credits = tuple(_credit_lines(layout))
+    return list(layout.credits)
+
+
+def _credit_lines(layout: Layout) -> list[int]:
     closing = [i for i in range(max(layout.body_start, layout.body_stop - 2), layout.body_stop)
                if len(layout.keys[i]) <= 80 and P.META_LABEL_START.search(layout.keys[i].removeprefix("本文"))]
     near = range(layout.body_stop, min(len(layout.keys), layout.body_stop + 12))
