@@ -74,11 +74,16 @@ def _mark_now() -> Mark:
     return Mark(database=_database(), next=None)
 
 
-def _written_since(mark: Mark | None):
+def written_since(mark: Mark | None):
+    """The search documents the index does not hold yet (all of them without a watermark)."""
     documents = SearchDocument.objects.all()
     if mark is not None and mark.next is not None:
         documents = documents.filter(Q(revision__gte=mark.next) | Q(revision__in=mark.running))
-    return documents.order_by().values_list("article_id", "published_at", *TEXT_FIELDS).iterator(
+    return documents
+
+
+def _written_since(mark: Mark | None):
+    return written_since(mark).order_by().values_list("article_id", "published_at", *TEXT_FIELDS).iterator(
         chunk_size=READ_BATCH)
 
 

@@ -4,6 +4,7 @@ The contract every backend keeps runs on tantivy too (conftest.py); these are wh
 """
 import io
 import logging
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -202,6 +203,14 @@ def test_the_command_syncs_rebuilds_and_reports(index_dir):
     assert "重建" in out.getvalue() and _ids("乡村振兴") == [article.pk]
     call_command("sync_search_index", "--status", stdout=out)
     assert Mark.read(index_dir).database.startswith(connection.vendor)
+    assert "索引 1 篇" in out.getvalue()
+    # How far behind: two documents written since the sync are pending. (On PostgreSQL the test's own
+    # transaction, which wrote the first document, is still running, so that one is read again too.)
+    behind = int(re.search(r"待同步 (\d+) 篇", out.getvalue())[1])
+    _made(2, title="新稿", body="两篇新稿。")
+    status = io.StringIO()
+    call_command("sync_search_index", "--status", stdout=status)
+    assert int(re.search(r"待同步 (\d+) 篇", status.getvalue())[1]) == behind + 2
 
 
 @pytest.mark.django_db

@@ -3,8 +3,8 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.search.tantivy_index import Mark
-from articles.search.tantivy_sync import sync
+from articles.search.tantivy_index import Mark, open_index
+from articles.search.tantivy_sync import sync, written_since
 
 
 class Command(BaseCommand):
@@ -22,7 +22,7 @@ class Command(BaseCommand):
         if not path:
             raise CommandError("GAOKU_SEARCH_INDEX_DIR is not set: give it the directory of this machine's index")
         if status:
-            self.stdout.write(f"{path}：{Mark.read(path) or '尚未建立索引'}")
+            self._status(path)
             return
         while True:
             self._report(sync(path, rebuild=rebuild), quiet=follow is not None)
@@ -30,6 +30,17 @@ class Command(BaseCommand):
                 return
             rebuild = False
             time.sleep(follow)
+
+    def _status(self, path: str) -> None:
+        """How far this machine's index is behind the database: what an operator asks of a replica."""
+        mark = Mark.read(path)
+        index = open_index(path)
+        if mark is None or index is None:
+            self.stdout.write(f"{path}：尚未建立索引（运行 sync_search_index 建立）")
+            return
+        behind = written_since(mark).count()
+        self.stdout.write(f"{path}：索引 {index.searcher().num_docs} 篇，跟随 {mark.database}；"
+                          f"待同步 {behind} 篇")
 
     def _report(self, result, *, quiet: bool):
         if result.skipped:
