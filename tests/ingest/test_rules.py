@@ -54,6 +54,18 @@ def test_the_two_call_stop_test_finds_what_the_rules_find():
         assert stop_rule(line) == next((name for name, rx in P.BODY_STOPS if rx.search(line)), None), line
 
 
+@pytest.mark.parametrize("line, rule", [
+    ("一二三四五六七八记者 彭冲", "reporter_line"),  # 记者 after eight characters
+    ("一" * 30 + "编辑/苏芳", "credit_inline"),  # 编辑 after thirty
+])
+def test_run_in_stop_rules_at_the_end_of_their_reach(line, rule):
+    """stop_rule tries reporter_line and credit_inline only where one of their words ends within a
+    line's first 32 characters: the farthest such rules reach."""
+    assert next(name for name, rx in P.BODY_STOPS if rx.search(line)) == rule
+    assert stop_rule(line) == rule
+    assert stop_rule("一" + line) != rule  # one character more: beyond the rule itself
+
+
 @pytest.mark.parametrize("line", ["一、从整体上领会把握习近平总书记关于党的建设的重要思想", "安宁疗护精细化",
                                   "(一)党建质量过硬是巩固党的执政地位的必然要求"])
 def test_subheadings_are_not_stops(line):
