@@ -152,8 +152,6 @@ def classify(line: str, key: str, alone: bool, spaced: bool = True, *, han: int 
     else:
         stop = stop_rule(key)
     n = len(line)
-    last = line[-1]  # most lines end in neither an end mark nor a counter: nothing to strip
-    ends = (strip_end_mark(line)[-1:] if last in _MARK_ENDS or last.isdigit() else last) in _END_PUNCT
     if stop in ("furniture", "disclaimer", "repost_notice"):
         return LineInfo(BAD, -12.0 if stop != "repost_notice" else -6.0, han, stop)
     if stop:  # a credit line: the article usually ends here, but a byline under the lead looks the same
@@ -166,7 +164,7 @@ def classify(line: str, key: str, alone: bool, spaced: bool = True, *, han: int 
     # bracketed items its brackets, a caption its 图 or 摄影.
     if (P.BODY_NOISE.match(key) or ("/" in line or "." in line) and _URL_ONLY.match(line)
             or ("[" in line or "【" in line) and _BRACKET_MENU.match(line)
-            or han < 30 and _DIGIT.search(key) and P.VIEWS_HINT.search(key)
+            or han < 30 and P.VIEWS_HINT.search(key) and _DIGIT.search(key)  # one line in seventy holds the words
             and (P.VIEWS.search(key) or P.VIEWS_ORDINAL.search(key))):
         return LineInfo(BAD, -2.0, han, None)
     if line.count("\t") >= 2:  # table cells: a row of links unless a cell holds a sentence
@@ -184,6 +182,9 @@ def classify(line: str, key: str, alone: bool, spaced: bool = True, *, han: int 
     density = punct / max(1, han)
     if density < 0.08 and spacey and len(_SEPARATED.findall(line)) >= 2:  # cells of a menu, a table of links
         return LineInfo(BAD, -3.0, han, None)
+    # Whether the line ends a sentence, asked only of the lines no test above has settled.
+    last = line[-1]  # most lines end in neither an end mark nor a counter: nothing to strip
+    ends = (strip_end_mark(line)[-1:] if last in _MARK_ENDS or last.isdigit() else last) in _END_PUNCT
     if punct <= 1 and not ends and (spacey and P.is_menu(line) or han >= 10 and _glued_menu(line.replace(" ", ""))):
         return LineInfo(BAD, -2.5, han, None)
     if han < 40 and line[-1] in ")）]" and _LINK_ITEM.search(line):
