@@ -11,7 +11,9 @@ whether it stands alone between blank lines as paragraphs do) and the named rule
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
+from itertools import compress, count
 from typing import NamedTuple
 
 import numpy as np
@@ -227,13 +229,13 @@ def classify_lines(lines: list[str], keys: list[str], alone: list[bool],
                     and any(code[max(0, i - 2):i]) and any(code[i + 1:i + 3])):
                 infos[i] = LineInfo(SHORT, 0.0, info.han, None, code=True)
     _mark_record_fields(keys, infos)
-    # A paragraph printed again (a summary box, a teaser in a sidebar) counts once.
-    seen: dict[str, int] = {}
-    for key in keys:
-        seen[key] = seen.get(key, 0) + 1
+    # A paragraph printed again (a summary box, a teaser in a sidebar) counts once. Only the lines
+    # the page prints more than once are looked at (counted in C).
+    repeated = {key for key, n in Counter(keys).items() if n > 1}
     shown: set[str] = set()
-    for i, key in enumerate(keys):
-        if (seen[key] > 1 and len(key) >= 4 and (infos[i].cls == SHORT or key in shown)
+    for i in compress(count(), map(repeated.__contains__, keys)):
+        key = keys[i]
+        if (len(key) >= 4 and (infos[i].cls == SHORT or key in shown)
                 and not infos[i].code and not infos[i].field):
             infos[i] = LineInfo(BAD, -2.0, infos[i].han, infos[i].stop, repeated=infos[i].cls != BAD)
         shown.add(key)
@@ -263,9 +265,9 @@ def classify_lines(lines: list[str], keys: list[str], alone: list[bool],
     if joined:
         # A paragraph hard-wrapped at a fixed width: a line that carries on the sentence of the good
         # line right above it (no blank line between) is the same paragraph.
-        for i in range(1, size):
+        for i in compress(range(1, size), joined[1:]):  # the lines right under another (no blank line between)
             info, above = infos[i], infos[i - 1]
-            if (joined[i] and info.cls == SHORT and above.cls == GOOD and above.han >= 25
+            if (info.cls == SHORT and above.cls == GOOD and above.han >= 25
                     and _CITATION.sub("", lines[i - 1])[-1:] not in _END_PUNCT and info.han >= 4
                     and not info.repeated
                     and info.han >= 0.6 * len(lines[i]) and len(lines[i]) <= len(lines[i - 1]) + 4):
