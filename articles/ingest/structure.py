@@ -39,7 +39,7 @@ class Layout:
 
 
 def _is_sentence(line: str) -> bool:
-    return len(line) >= 40 and sum(line.count(p) for p in "，。,") >= 2
+    return len(line) >= 40 and line.count("，") + line.count("。") + line.count(",") >= 2
 
 
 _POSTED = re.compile(r"(?:发表于|发布于|发表在|张贴于|posted|Posted)\s*[@:：]?\s*$")
