@@ -110,16 +110,19 @@ def stop_rule(key: str) -> str | None:
     return next((name for name, rx in P.BODY_STOPS if rx.search(key)), None)
 
 
-# Sentence punctuation by code point: 1 always (，。！？), 2 the ASCII marks that end a clause only before a hanzi.
+# Sentence punctuation by code point: 1 always (，。！？), 2 the ASCII marks that end a clause only before a hanzi;
+# 3 what _SPACE_OR_BAR finds (whitespace, less the newline that joins the lines below, and |).
 _PUNCT_KIND = np.zeros(0x10000, dtype=np.uint8)
 _PUNCT_KIND[[ord(c) for c in "，。！？；、：“”‘’「」…"]] = 1
 _PUNCT_KIND[[ord(c) for c in ",!?;"]] = 2
+_PUNCT_KIND[[c for c in range(0x10000) if chr(c).isspace() and c != ord("\n")] + [ord("|")]] = 3
 
 
-def _counts(lines: list[str]) -> tuple[list[int], list[int]]:
-    """Hanzi and sentence punctuation per line, counted for the whole page at once."""
+def _counts(lines: list[str]) -> tuple[list[int], list[int], list[bool]]:
+    """Hanzi and sentence punctuation per line, and whether it holds a space or a bar, counted for the
+    whole page at once."""
     if not lines:
-        return [], []
+        return [], [], []
     codes = np.frombuffer("\n".join(lines).encode("utf-32-le"), dtype=np.uint32)
     han = (codes >= 0x4E00) & (codes <= 0x9FFF)
     kind = _PUNCT_KIND[np.minimum(codes, 0xFFFF)]
@@ -131,7 +134,9 @@ def _counts(lines: list[str]) -> tuple[list[int], list[int]]:
     lengths = np.fromiter(map(len, lines), dtype=np.intp, count=len(lines))
     starts = np.zeros(len(lines), dtype=np.intp)
     np.cumsum(lengths[:-1] + 1, out=starts[1:])
-    return np.add.reduceat(han, starts, dtype=np.intp).tolist(), np.add.reduceat(punct, starts, dtype=np.intp).tolist()
+    return (np.add.reduceat(han, starts, dtype=np.intp).tolist(),
+            np.add.reduceat(punct, starts, dtype=np.intp).tolist(),
+            np.logical_or.reduceat(kind == 3, starts).tolist())
 
 
 def _text_score(han: int, punct: int, alone: bool) -> float:
@@ -140,8 +145,10 @@ def _text_score(han: int, punct: int, alone: bool) -> float:
 
 
 def classify(line: str, key: str, alone: bool, spaced: bool = True, *, han: int | None = None,
-             punct: int | None = None) -> LineInfo:
-    """One line's class and score. ``alone``: blank lines around it, as paragraphs are printed."""
+             punct: int | None = None, spacey: bool | None = None) -> LineInfo:
+    """One line's class and score. ``alone``: blank lines around it, as paragraphs are printed.
+    ``han``, ``punct``, ``spacey``: the line's hanzi, punctuation and whether _SPACE_OR_BAR finds
+    something in it, when they are counted already (_counts)."""
     if han is None:
         han = len(_HAN.findall(line))
     if punct is None:
@@ -180,7 +187,8 @@ def classify(line: str, key: str, alone: bool, spaced: bool = True, *, han: int 
         return LineInfo(BAD, LATIN, han, None)
     if punct < 3 and _CRUMB_HINT.search(key) and P.BREADCRUMB.search(key):
         return LineInfo(BAD, -3.0, han, None)
-    spacey = _SPACE_OR_BAR.search(line) is not None
+    if spacey is None:
+        spacey = _SPACE_OR_BAR.search(line) is not None
     density = punct / max(1, han)
     if density < 0.08 and spacey and len(_SEPARATED.findall(line)) >= 2:  # cells of a menu, a table of links
         return LineInfo(BAD, -3.0, han, None)
@@ -208,18 +216,18 @@ def classify(line: str, key: str, alone: bool, spaced: bool = True, *, han: int 
 
 
 @lru_cache(maxsize=1 << 16)
-def _classify_cached(line: str, key: str, alone: bool, spaced: bool, han: int, punct: int) -> LineInfo:
+def _classify_cached(line: str, key: str, alone: bool, spaced: bool, han: int, punct: int, spacey: bool) -> LineInfo:
     """A site prints the same menus, footers and furniture on every page: a bulk import classifies
     each such line once per worker."""
-    return classify(line, key, alone, spaced, han=han, punct=punct)
+    return classify(line, key, alone, spaced, han=han, punct=punct, spacey=spacey)
 
 
 def classify_lines(lines: list[str], keys: list[str], alone: list[bool],
                    joined: list[bool] | None = None) -> list[LineInfo]:
     spaced = sum(alone) >= 0.1 * len(alone)  # does this page print blank lines between paragraphs?
-    han, punct = _counts(lines)
-    infos = [_classify_cached(line, key, a, spaced, h, p)
-             for line, key, a, h, p in zip(lines, keys, alone, han, punct, strict=True)]
+    han, punct, spacey = _counts(lines)
+    infos = [_classify_cached(line, key, a, spaced, h, p, s)
+             for line, key, a, h, p, s in zip(lines, keys, alone, han, punct, spacey, strict=True)]
     # Lines repeated on the page (menus printed twice, sidebars) are furniture.
     # Inside a code listing every line is code, however plain (sleep 30s, echo "完成").
     code = [info.code for info in infos]
