@@ -67,11 +67,14 @@ _MONTH_WORD = re.compile(r"(?=[A-Za-zſ])(?i:jan|feb|mar|apr|may|jun|jul|aug|sep
 _NEEDS = {
     "time_glued_before_date": re.compile(r"\d:\d"),
     "roc": re.compile("年"),
+    "numeric_dmy_or_mdy": re.compile("[-/.]"),  # its separator: half the lines with a year hold none
     "month_name": _MONTH_WORD,
     "day_month_name": _MONTH_WORD,
 }
 # Every pattern needs a 19xx/20xx year, or the ROC one its 年.
-_YEAR = re.compile(r"(?=\d)(?:(?:19|20)\d\d|\d[^\S\n]*年)")  # the lookahead: see DATE_PATTERNS
+# Only whether it matches is asked: the digit is consumed first (its alternatives then look back at it),
+# so that the engine scans the line for digits instead of trying the pattern at every position.
+_YEAR = re.compile(r"\d(?:(?<=1)9\d\d|(?<=2)0\d\d|[^\S\n]*年)")
 
 
 def lines_with_years(lines: list[str]) -> list[int]:
