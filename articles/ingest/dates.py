@@ -68,7 +68,7 @@ class DateHit:
 _MONTH_WORD = re.compile(r"(?=[A-Za-zſ])(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
 _NEEDS = {
     "time_glued_before_date": re.compile(r"\d:\d"),
-    "roc": re.compile("年"),
+    "roc": re.compile(r"年\s*\d{1,2}\s*月"),  # its year's 年 and the month after it: most lines with 年 have no month
     "numeric_dmy_or_mdy": re.compile("[-/.]"),  # its separator: half the lines with a year hold none
     "month_name": _MONTH_WORD,
     "day_month_name": _MONTH_WORD,
