@@ -11,7 +11,9 @@ whether it stands alone between blank lines as paragraphs do) and the named rule
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
+from itertools import compress, count
 from typing import NamedTuple
 
 import numpy as np
@@ -28,7 +30,9 @@ _LINK_ITEM = re.compile(r"^(?:\d{1,2}[.、·]\s*|[·•\-*]\s*).{2,40}?[(（]\d+
                         r"|\[\d+/\d+\]$")  # a thread's reply: 还是素质问题【柠檬沁心】08-11 17:20 124字 [137/0]
 _URL_ONLY = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
 _BRACKET_MENU = re.compile(r"^(?:\s*[\[【][^\]】]{1,12}[\]】]\s*){2,}$")
-_SEPARATED = re.compile(r"(?=\s)(?:\s[|｜·•]\s|\s-\s|\t)")  # the lookahead: other positions fail at once
+# Cells apart by a bar, a dot or a dash between spaces, or by a tab: the whitespace is consumed first (a tab
+# looked back at), so that the engine scans for whitespace instead of trying a lookahead at every position.
+_SEPARATED = re.compile(r"\s(?:[|｜·•]\s|-\s|(?<=\t))")
 # What closes an article after its last sentence: □ ■ ◆, and （完） （全文完） （未完待续） notes.
 # The lookahead changes no match (whatever it cuts starts with a space, a bracket or a mark) but lets
 # every other position of the line fail at its first test.
@@ -79,30 +83,48 @@ class LineInfo(NamedTuple):  # a tuple: built for every line of every page, so i
     field: bool = False  # a field of a list of records (票价：50元, 下周趋势　看多): the text, however short
 
 
-# The stop rules in two passes for most lines: those anchored at the line's start (tried at one
-# position), and the few that float (literals, which the regex engine scans for by first character).
+# The stop rules in passes for most lines: those anchored at the line's start (tried at one position),
+# and the few that float (literals, which the regex engine scans for by first character).
 _ANCHORED = [rx.pattern for _, rx in P.BODY_STOPS if rx.pattern.startswith("^") and "|^" not in rx.pattern]
-_ANY_STOP = re.compile("|".join(f"(?:{p})" for p in _ANCHORED))
 _FLOATING_STOP = re.compile("|".join(rx.pattern for _, rx in P.BODY_STOPS if rx.pattern not in _ANCHORED))
+# Two anchored rules let a few characters run before their word (^\S{0,8}记者, ^.{0,30}编辑：), which the
+# engine tries at every length of the run; they are tried only where one of their words ends within
+# the line's first 32 characters (most lines hold none), the other anchored rules fail at once.
+_RUN_IN = ("reporter_line", "credit_inline")
+_RUN_IN_WORD = re.compile("记者|实习生|供稿|摄影|编辑|责编|校对|审核")
+_RUN_IN_REACH = 32
+_ANY_STOP = re.compile("|".join(f"(?:{rx.pattern})" for name, rx in P.BODY_STOPS
+                                if rx.pattern in _ANCHORED and name not in _RUN_IN))
+_RUN_IN_STOP = re.compile("|".join(f"(?:{rx.pattern})" for name, rx in P.BODY_STOPS if name in _RUN_IN))
+
+
+def _anchored_stop(key: str) -> bool:
+    """Does one of the anchored stop rules match the line?"""
+    return bool(_ANY_STOP.match(key)
+                or _RUN_IN_WORD.search(key, 0, _RUN_IN_REACH) and _RUN_IN_STOP.match(key))
 
 
 def stop_rule(key: str) -> str | None:
-    """The first of patterns.BODY_STOPS found in the line, if any, tried in two regex calls for most lines."""
-    if not (_ANY_STOP.match(key) or _FLOATING_STOP.search(key)):
+    """The first of patterns.BODY_STOPS found in the line, if any, tried in two or three regex calls for most lines."""
+    if not (_ANY_STOP.match(key) or _RUN_IN_WORD.search(key, 0, _RUN_IN_REACH) and _RUN_IN_STOP.match(key)
+            or _FLOATING_STOP.search(key)):
         return None
     return next((name for name, rx in P.BODY_STOPS if rx.search(key)), None)
 
 
-# Sentence punctuation by code point: 1 always (，。！？), 2 the ASCII marks that end a clause only before a hanzi.
+# Sentence punctuation by code point: 1 always (，。！？), 2 the ASCII marks that end a clause only before a hanzi;
+# 3 what _SPACE_OR_BAR finds (whitespace, less the newline that joins the lines below, and |).
 _PUNCT_KIND = np.zeros(0x10000, dtype=np.uint8)
 _PUNCT_KIND[[ord(c) for c in "，。！？；、：“”‘’「」…"]] = 1
 _PUNCT_KIND[[ord(c) for c in ",!?;"]] = 2
+_PUNCT_KIND[[c for c in range(0x10000) if chr(c).isspace() and c != ord("\n")] + [ord("|")]] = 3
 
 
-def _counts(lines: list[str]) -> tuple[list[int], list[int]]:
-    """Hanzi and sentence punctuation per line, counted for the whole page at once."""
+def _counts(lines: list[str]) -> tuple[list[int], list[int], list[bool]]:
+    """Hanzi and sentence punctuation per line, and whether it holds a space or a bar, counted for the
+    whole page at once."""
     if not lines:
-        return [], []
+        return [], [], []
     codes = np.frombuffer("\n".join(lines).encode("utf-32-le"), dtype=np.uint32)
     han = (codes >= 0x4E00) & (codes <= 0x9FFF)
     kind = _PUNCT_KIND[np.minimum(codes, 0xFFFF)]
@@ -114,7 +136,9 @@ def _counts(lines: list[str]) -> tuple[list[int], list[int]]:
     lengths = np.fromiter(map(len, lines), dtype=np.intp, count=len(lines))
     starts = np.zeros(len(lines), dtype=np.intp)
     np.cumsum(lengths[:-1] + 1, out=starts[1:])
-    return np.add.reduceat(han, starts, dtype=np.intp).tolist(), np.add.reduceat(punct, starts, dtype=np.intp).tolist()
+    return (np.add.reduceat(han, starts, dtype=np.intp).tolist(),
+            np.add.reduceat(punct, starts, dtype=np.intp).tolist(),
+            np.logical_or.reduceat(kind == 3, starts).tolist())
 
 
 def _text_score(han: int, punct: int, alone: bool) -> float:
@@ -123,8 +147,10 @@ def _text_score(han: int, punct: int, alone: bool) -> float:
 
 
 def classify(line: str, key: str, alone: bool, spaced: bool = True, *, han: int | None = None,
-             punct: int | None = None) -> LineInfo:
-    """One line's class and score. ``alone``: blank lines around it, as paragraphs are printed."""
+             punct: int | None = None, spacey: bool | None = None) -> LineInfo:
+    """One line's class and score. ``alone``: blank lines around it, as paragraphs are printed.
+    ``han``, ``punct``, ``spacey``: the line's hanzi, punctuation and whether _SPACE_OR_BAR finds
+    something in it, when they are counted already (_counts)."""
     if han is None:
         han = len(_HAN.findall(line))
     if punct is None:
@@ -133,12 +159,10 @@ def classify(line: str, key: str, alone: bool, spaced: bool = True, *, han: int 
         # A paragraph that mentions 版权所有 or 转载 in passing is still a paragraph: only a rule
         # that matches from its first character makes it a stop.
         stop = next((name for name, rx in P.BODY_STOPS if rx.match(key)), None) \
-            if _ANY_STOP.match(key) or _FLOATING_STOP.match(key) else None
+            if _anchored_stop(key) or _FLOATING_STOP.match(key) else None
     else:
         stop = stop_rule(key)
     n = len(line)
-    last = line[-1]  # most lines end in neither an end mark nor a counter: nothing to strip
-    ends = (strip_end_mark(line)[-1:] if last in _MARK_ENDS or last.isdigit() else last) in _END_PUNCT
     if stop in ("furniture", "disclaimer", "repost_notice"):
         return LineInfo(BAD, -12.0 if stop != "repost_notice" else -6.0, han, stop)
     if stop:  # a credit line: the article usually ends here, but a byline under the lead looks the same
@@ -151,7 +175,7 @@ def classify(line: str, key: str, alone: bool, spaced: bool = True, *, han: int 
     # bracketed items its brackets, a caption its 图 or 摄影.
     if (P.BODY_NOISE.match(key) or ("/" in line or "." in line) and _URL_ONLY.match(line)
             or ("[" in line or "【" in line) and _BRACKET_MENU.match(line)
-            or han < 30 and _DIGIT.search(key) and P.VIEWS_HINT.search(key)
+            or han < 30 and P.VIEWS_HINT.search(key) and _DIGIT.search(key)  # one line in seventy holds the words
             and (P.VIEWS.search(key) or P.VIEWS_ORDINAL.search(key))):
         return LineInfo(BAD, -2.0, han, None)
     if line.count("\t") >= 2:  # table cells: a row of links unless a cell holds a sentence
@@ -165,10 +189,14 @@ def classify(line: str, key: str, alone: bool, spaced: bool = True, *, han: int 
         return LineInfo(BAD, LATIN, han, None)
     if punct < 3 and _CRUMB_HINT.search(key) and P.BREADCRUMB.search(key):
         return LineInfo(BAD, -3.0, han, None)
-    spacey = _SPACE_OR_BAR.search(line) is not None
+    if spacey is None:
+        spacey = _SPACE_OR_BAR.search(line) is not None
     density = punct / max(1, han)
     if density < 0.08 and spacey and len(_SEPARATED.findall(line)) >= 2:  # cells of a menu, a table of links
         return LineInfo(BAD, -3.0, han, None)
+    # Whether the line ends a sentence, asked only of the lines no test above has settled.
+    last = line[-1]  # most lines end in neither an end mark nor a counter: nothing to strip
+    ends = (strip_end_mark(line)[-1:] if last in _MARK_ENDS or last.isdigit() else last) in _END_PUNCT
     if punct <= 1 and not ends and (spacey and P.is_menu(line) or han >= 10 and _glued_menu(line.replace(" ", ""))):
         return LineInfo(BAD, -2.5, han, None)
     if han < 40 and line[-1] in ")）]" and _LINK_ITEM.search(line):
@@ -190,18 +218,18 @@ def classify(line: str, key: str, alone: bool, spaced: bool = True, *, han: int 
 
 
 @lru_cache(maxsize=1 << 16)
-def _classify_cached(line: str, key: str, alone: bool, spaced: bool, han: int, punct: int) -> LineInfo:
+def _classify_cached(line: str, key: str, alone: bool, spaced: bool, han: int, punct: int, spacey: bool) -> LineInfo:
     """A site prints the same menus, footers and furniture on every page: a bulk import classifies
     each such line once per worker."""
-    return classify(line, key, alone, spaced, han=han, punct=punct)
+    return classify(line, key, alone, spaced, han=han, punct=punct, spacey=spacey)
 
 
 def classify_lines(lines: list[str], keys: list[str], alone: list[bool],
                    joined: list[bool] | None = None) -> list[LineInfo]:
     spaced = sum(alone) >= 0.1 * len(alone)  # does this page print blank lines between paragraphs?
-    han, punct = _counts(lines)
-    infos = [_classify_cached(line, key, a, spaced, h, p)
-             for line, key, a, h, p in zip(lines, keys, alone, han, punct, strict=True)]
+    han, punct, spacey = _counts(lines)
+    infos = [_classify_cached(line, key, a, spaced, h, p, s)
+             for line, key, a, h, p, s in zip(lines, keys, alone, han, punct, spacey, strict=True)]
     # Lines repeated on the page (menus printed twice, sidebars) are furniture.
     # Inside a code listing every line is code, however plain (sleep 30s, echo "完成").
     code = [info.code for info in infos]
@@ -211,13 +239,13 @@ def classify_lines(lines: list[str], keys: list[str], alone: list[bool],
                     and any(code[max(0, i - 2):i]) and any(code[i + 1:i + 3])):
                 infos[i] = LineInfo(SHORT, 0.0, info.han, None, code=True)
     _mark_record_fields(keys, infos)
-    # A paragraph printed again (a summary box, a teaser in a sidebar) counts once.
-    seen: dict[str, int] = {}
-    for key in keys:
-        seen[key] = seen.get(key, 0) + 1
+    # A paragraph printed again (a summary box, a teaser in a sidebar) counts once. Only the lines
+    # the page prints more than once are looked at (counted in C).
+    repeated = {key for key, n in Counter(keys).items() if n > 1}
     shown: set[str] = set()
-    for i, key in enumerate(keys):
-        if (seen[key] > 1 and len(key) >= 4 and (infos[i].cls == SHORT or key in shown)
+    for i in compress(count(), map(repeated.__contains__, keys)):
+        key = keys[i]
+        if (len(key) >= 4 and (infos[i].cls == SHORT or key in shown)
                 and not infos[i].code and not infos[i].field):
             infos[i] = LineInfo(BAD, -2.0, infos[i].han, infos[i].stop, repeated=infos[i].cls != BAD)
         shown.add(key)
@@ -247,9 +275,9 @@ def classify_lines(lines: list[str], keys: list[str], alone: list[bool],
     if joined:
         # A paragraph hard-wrapped at a fixed width: a line that carries on the sentence of the good
         # line right above it (no blank line between) is the same paragraph.
-        for i in range(1, size):
+        for i in compress(range(1, size), joined[1:]):  # the lines right under another (no blank line between)
             info, above = infos[i], infos[i - 1]
-            if (joined[i] and info.cls == SHORT and above.cls == GOOD and above.han >= 25
+            if (info.cls == SHORT and above.cls == GOOD and above.han >= 25
                     and _CITATION.sub("", lines[i - 1])[-1:] not in _END_PUNCT and info.han >= 4
                     and not info.repeated
                     and info.han >= 0.6 * len(lines[i]) and len(lines[i]) <= len(lines[i - 1]) + 4):

@@ -63,6 +63,8 @@ class ArticleDraft:
 def _language(text: str, simplified: str) -> str:
     """zh-Hant when more than 3% of the hanzi change under traditional-to-simplified conversion."""
     head, simple_head = text[:3000], simplified[:3000]
+    if head == simple_head:  # no hanzi changed (most pages): nothing to count
+        return "zh-Hans"
     if len(head) != len(simple_head):  # a phrase conversion changed the length: compare the hanzi alone
         hanzi = "".join(c for c in head if "\u4e00" <= c <= "\u9fff")
         simple_head, head = to_simplified(hanzi), hanzi

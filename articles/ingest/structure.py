@@ -39,7 +39,7 @@ class Layout:
 
 
 def _is_sentence(line: str) -> bool:
-    return len(line) >= 40 and sum(line.count(p) for p in "，。,") >= 2
+    return len(line) >= 40 and line.count("，") + line.count("。") + line.count(",") >= 2
 
 
 _POSTED = re.compile(r"(?:发表于|发布于|发表在|张贴于|posted|Posted)\s*[@:：]?\s*$")
@@ -197,8 +197,11 @@ def _han_share(text: str) -> float:
     return sum("\u4e00" <= c <= "\u9fff" for c in text) / max(1, len(text))
 
 
-def _title_like(line: str, key: str) -> bool:
-    if len(line) < 5 or len(line) > 120 or _han_share(line.replace(" ", "")) < 0.2:
+def _title_like(line: str, key: str, han: int | None = None) -> bool:
+    """``han``: the line's hanzi, when they are counted already (LineInfo.han, of the same line)."""
+    if len(line) < 5 or len(line) > 120:
+        return False
+    if (_han_share(line.replace(" ", "")) if han is None else han / max(1, len(line) - line.count(" "))) < 0.2:
         return False
     if P.BREADCRUMB.search(key) or P.is_menu(line) or is_meta_line(key) or P.LABEL_ANYWHERE.search(key):
         return False  # a headline never holds a label (作者：, 来源：)
@@ -217,7 +220,7 @@ def _title_score(layout: Layout, i: int, ref: int, html_title: str | None) -> fl
     if (info.cls == BAD and not (info.repeated or latin_headline) or info.cls == GOOD and info.han > 40
             or line[-1] == "。" or "\t" in line or line.startswith("—")):
         return None
-    if not _title_like(line, key) or _TITLE_FURNITURE.search(key) or _CELLS.search(line):
+    if not _title_like(line, key, info.han) or _TITLE_FURNITURE.search(key) or _CELLS.search(line):
         return None
     han = layout.infos[i].han
     score = min(han, 30) / 5
@@ -272,7 +275,7 @@ def _printed_again(layout: Layout, squeezed: str, key: str) -> bool:
     """Does another line of the page (a breadcrumb, a tab title, a longer line) hold this text?"""
     page = layout.squeezed_page
     if page is None:
-        page = layout.squeezed_page = "\n".join(k.replace(" ", "") for k in layout.keys)
+        page = layout.squeezed_page = "\n".join(layout.keys).replace(" ", "")  # one C call for the page
     return page.count(squeezed) > layout.keys.count(key)
 
 
@@ -350,7 +353,7 @@ def find_title(layout: Layout, html_title: str | None = None) -> None:
             layout.title, layout.title_rule = html_title.split("_")[0].split(" - ")[0].strip(), "html_title"
         else:
             for i, line in enumerate(lines[:30]):
-                if _title_like(line, keys[i]) and not line.endswith("。"):
+                if _title_like(line, keys[i], layout.infos[i].han) and not line.endswith("。"):
                     layout.title, layout.title_line, layout.title_rule = line, i, "first_title_like_line"
                     break
         if "title guessed" not in layout.warnings:
@@ -402,7 +405,7 @@ def _join_wrapped_title(layout: Layout, i: int) -> None:
         return
     above, title = layout.lines[i - 1], layout.title
     if (
-        _title_like(above, layout.keys[i - 1])
+        _title_like(above, layout.keys[i - 1], layout.infos[i - 1].han)
         and layout.infos[i - 1].han >= 10
         and above[-1] not in P.END_PUNCT
         and title not in above

@@ -154,9 +154,9 @@ def extract_tags(title: str, body: str, vocabulary: Vocabulary, *, limit: int = 
     synonyms = vocabulary.synonyms
     scores: dict[str, float] = {}
     for word, n in counts.items():
-        canonical = synonyms.get(word, word)
-        if n == 1 and canonical is word and word not in tags:
+        if n == 1 and word not in synonyms and word not in tags:
             continue  # seen once: never a keyword (below), and no other word's synonym to add to
+        canonical = synonyms.get(word, word)
         weight = scored_idf.get(word)
         if weight is None:
             weight = scored_idf[word] = idf.get(word, median)

@@ -3,9 +3,14 @@
 The pages here are put together from lines of real pages (menus, headers, paragraphs, furniture)
 so that each test shows one rule; the corpus floors (test_corpus.py) keep the whole.
 """
+import re
+from pathlib import Path
+
 from articles.ingest import parse
-from articles.ingest.blocks import BAD, GOOD, SHORT, classify, classify_lines
+from articles.ingest.blocks import _SEPARATED, _SPACE_OR_BAR, BAD, GOOD, SHORT, _counts, classify, classify_lines
 from articles.ingest.structure import clean_title
+
+SAMPLES = Path(__file__).parent / "samples"
 
 P1 = ("近期大盘宽幅震荡，不少上市公司不甘沉沦，纷纷展开自救，回购、增持、停牌等手段轮番上阵，"
       "试图稳定股价，提振投资者信心。")
@@ -471,3 +476,23 @@ def test_a_numbered_comment_is_not_the_headline(gazetteer, vocabulary):
     draft = run(page(*comments, "13岁女孩辍学后生下女婴(附图)", P1 + P2, P3, "作者:zboygirl 阅读(1660) 评论(5)  编辑 发表于:2005-07-31",
                      blank=False), gazetteer, vocabulary)
     assert draft.title == "13岁女孩辍学后生下女婴(附图)"
+
+
+def test_counted_spaces_and_bars_are_what_the_regex_finds():
+    """classify reads whether a line holds a space or a bar from _counts (the page in NumPy at once): on
+    every line of the sample pages, and on each kind of whitespace, it is what _SPACE_OR_BAR finds."""
+    lines = sorted({line.strip() for path in SAMPLES.glob("*.txt")
+                    for line in path.read_text("utf-8", "replace").split("\n")} - {""})
+    lines += [f"甲{c}乙" for c in " \t\x0b\x0c\x1c\x1f\x85\xa0\u1680\u2000\u200a\u2028\u202f\u205f\u3000|｜丨"]
+    _, _, spacey = _counts(lines)
+    assert spacey == [_SPACE_OR_BAR.search(line) is not None for line in lines]
+
+
+def test_separators_found_whitespace_first_are_the_plain_ones():
+    """_SEPARATED consumes its whitespace first (the engine then scans for whitespace): it finds the
+    spans the plain alternation finds, on every sample line and on each kind of separator."""
+    plain = re.compile(r"\s[|｜·•]\s|\s-\s|\t")
+    lines = {line for path in SAMPLES.glob("*.txt") for line in path.read_text("utf-8", "replace").split("\n")}
+    lines |= {"a\t|\tb", "a - b - c", "a\t\tb", " | ", "\u3000·\u3000", "x\t-\ty", "\t", "甲 • 乙 ｜ 丙"}
+    for line in lines:
+        assert [m.span() for m in _SEPARATED.finditer(line)] == [m.span() for m in plain.finditer(line)], line

@@ -1,8 +1,10 @@
+import re
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
-from articles.ingest.dates import find_dates
+from articles.ingest.dates import _YEAR, find_dates
 
 
 @pytest.mark.parametrize(
@@ -78,3 +80,14 @@ def test_a_page_dated_by_its_issue_says_so(gazetteer, vocabulary):
     # A full date anywhere wins over the issue's month.
     data = "\n\n".join(["犬儒病(上)", "2024-05-20 10:00 来源：北京之春", p1, p2, "——《北京之春》1998年3月号"]).encode()
     assert parse(data, "p.txt", gazetteer=gazetteer, vocabulary=vocabulary).published_at.year == 2024
+
+
+def test_year_test_finds_what_the_lookahead_form_found():
+    """dates._YEAR consumes its digit first (the engine then scans for digits): whether it matches is
+    what (?=\\d)(?:(?:19|20)\\d\\d|\\d[^\\S\\n]*年) says, on every line of the sample pages and on edge cases."""
+    before = re.compile(r"(?=\d)(?:(?:19|20)\d\d|\d[^\S\n]*年)")
+    samples = Path(__file__).parent / "samples"
+    lines = {line for path in samples.glob("*.txt") for line in path.read_text("utf-8", "replace").split("\n")}
+    lines |= {"2019", "x1999", "1 年", "3\u3000年", "1\n年", "19x", "209", "٣年", "２０１９", "12019", "9 \t 年", "1920"}
+    for line in lines:
+        assert bool(_YEAR.search(line)) == bool(before.search(line)), line
