@@ -35,6 +35,7 @@ from django.db.models import QuerySet
 from .base import SearchBackend, related_ids
 from .query import ParsedQuery, SearchFilters
 from .tantivy_index import narrowing, open_index, to_query
+from .tantivy_sync import database_label
 
 logger = logging.getLogger(__name__)
 
@@ -130,7 +131,7 @@ class TantivyBackend(SearchBackend):
 
     def _begin(self, filters: SearchFilters) -> bool:
         """Take this search's searcher (one commit throughout) and filters; False when there is no index."""
-        index = open_index(self.path)
+        index = open_index(self.path, follows=database_label())
         self._searcher = index.searcher() if index is not None else None
         self._walks: dict[tuple[ParsedQuery, bool], Walk] = {}
         self._allowed: set[int] | None = None
@@ -151,8 +152,8 @@ class TantivyBackend(SearchBackend):
 
     def search(self, query, *, filters=None, **kwargs):
         if not self._begin(filters or SearchFilters()):
-            logger.warning("no search index in %s yet: run `manage.py sync_search_index`; the database "
-                           "answers meanwhile", self.path)
+            logger.warning("no search index of this database in %s yet: run `manage.py sync_search_index`; "
+                           "the database answers meanwhile", self.path)
             return self.database.search(query, filters=filters, **kwargs)
         return super().search(query, filters=filters, **kwargs)
 

@@ -75,8 +75,9 @@ class Mark:
         os.replace(temporary, target)
 
 
-# One open index per directory per process; reloaded when the sync has written a new watermark.
-_OPEN: dict[str, tuple[tantivy.Index, tuple]] = {}
+# One open index per directory per process, with the watermark it was opened at; reloaded when the sync
+# has written a new watermark.
+_OPEN: dict[str, tuple[tantivy.Index, tuple, Mark | None]] = {}
 
 
 def _stamp(path: str) -> tuple | None:
@@ -87,8 +88,12 @@ def _stamp(path: str) -> tuple | None:
     return st.st_ino, st.st_mtime_ns, st.st_size
 
 
-def open_index(path: str) -> tantivy.Index | None:
+def open_index(path: str, *, follows: str | None = None) -> tantivy.Index | None:
     """The index in `path` as of its last sync, or None when it was never synced.
+
+    With `follows` (tantivy_sync.database_label()), also None when the index follows another database
+    or was written with another schema (a directory shared by mistake, a database recreated): its ids
+    would name other articles. The next sync rebuilds it.
 
     A stat a search: the reader reloads (new segments, cheap) only when the watermark file changed, so
     a search always sees a whole commit, and every process on the machine sees the sync's.
@@ -100,11 +105,15 @@ def open_index(path: str) -> tantivy.Index | None:
     if cached is None:
         index = tantivy.Index.open(path)
         index.config_reader(reload_policy="Manual")
+        mark = Mark.read(path)
     else:
-        index = cached[0]
+        index, mark = cached[0], cached[2]
         if cached[1] != stamp:
             index.reload()
-    _OPEN[path] = (index, stamp)
+            mark = Mark.read(path)
+    _OPEN[path] = (index, stamp, mark)
+    if follows is not None and (mark is None or mark.database != follows or mark.version != SCHEMA_VERSION):
+        return None
     return index
 
 

@@ -54,7 +54,8 @@ class Synced:
         return asdict(self)
 
 
-def _database() -> str:
+def database_label() -> str:
+    """Which database an index follows, as its watermark records it."""
     return f"{connection.vendor}:{connection.settings_dict['NAME']}"
 
 
@@ -67,11 +68,12 @@ def _mark_now() -> Mark:
                 "ARRAY(SELECT x::text::bigint FROM pg_snapshot_xip(s) x), "
                 "pg_current_xact_id_if_assigned()::text::bigint FROM pg_current_snapshot() s")
             xmax, running, own = cursor.fetchone()
-            return Mark(database=_database(), next=xmax, running=tuple(sorted({*running, *([own] if own else [])})))
+            running = tuple(sorted({*running, *([own] if own else [])}))
+            return Mark(database=database_label(), next=xmax, running=running)
         if connection.vendor == "sqlite":
             cursor.execute(f"SELECT coalesce(max(revision), 0) + 1 FROM {SearchDocument._meta.db_table}")
-            return Mark(database=_database(), next=cursor.fetchone()[0])
-    return Mark(database=_database(), next=None)
+            return Mark(database=database_label(), next=cursor.fetchone()[0])
+    return Mark(database=database_label(), next=None)
 
 
 def written_since(mark: Mark | None):
@@ -126,7 +128,7 @@ def sync(path: str | None = None, *, rebuild: bool = False) -> Synced:
         return Synced(skipped="GAOKU_SEARCH_INDEX_DIR is not set")
     path = Path(directory)
     mark = Mark.read(path)
-    if mark is not None and (mark.database != _database() or mark.version != SCHEMA_VERSION):
+    if mark is not None and (mark.database != database_label() or mark.version != SCHEMA_VERSION):
         rebuild = True  # an index of another database or of another schema: built again from nothing
     rebuild = rebuild or mark is None
     index = _open_for_writing(path, mark)

@@ -2,6 +2,7 @@
 
 The contract every backend keeps runs on tantivy too (conftest.py); these are what only it does.
 """
+import dataclasses
 import io
 import logging
 import re
@@ -76,6 +77,23 @@ def test_a_machine_not_synced_yet_searches_the_database(index_dir, caplog):
     with caplog.at_level(logging.WARNING, logger=backend_module.__name__):
         assert _ids("乡村振兴") == [article.pk]
     assert "sync_search_index" in caplog.text
+
+
+@pytest.mark.django_db
+def test_an_index_of_another_database_is_not_searched_until_the_sync_rebuilds_it(index_dir, caplog):
+    article = _made(1, title="乡村振兴调研", body="一篇调研。")[0]
+    sync()
+    mark = Mark.read(index_dir)
+    # The directory was shared by mistake, or the database recreated: its ids would name other articles.
+    dataclasses.replace(mark, database="postgresql:another").write(index_dir)
+    with caplog.at_level(logging.WARNING, logger=backend_module.__name__):
+        assert _ids("乡村振兴") == [article.pk]  # answered by the database
+    assert "sync_search_index" in caplog.text
+    assert sync().rebuilt
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger=backend_module.__name__):
+        assert _ids("乡村振兴") == [article.pk]
+    assert not caplog.text and Mark.read(index_dir).database == mark.database
 
 
 @pytest.mark.django_db
