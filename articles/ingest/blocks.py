@@ -106,8 +106,7 @@ def _anchored_stop(key: str) -> bool:
 
 def stop_rule(key: str) -> str | None:
     """The first of patterns.BODY_STOPS found in the line, if any, tried in two or three regex calls for most lines."""
-    if not (_ANY_STOP.match(key) or _RUN_IN_WORD.search(key, 0, _RUN_IN_REACH) and _RUN_IN_STOP.match(key)
-            or _FLOATING_STOP.search(key)):
+    if not (_anchored_stop(key) or _FLOATING_STOP.search(key)):
         return None
     return next((name for name, rx in P.BODY_STOPS if rx.search(key)), None)
 

@@ -127,15 +127,17 @@ class TantivyBackend(SearchBackend):
     def __init__(self, path: str, *, database: SearchBackend):
         self.path = path
         self.database = database  # the vendor's backend: newest-first, and search until the first sync
-        self._begin(SearchFilters())
+        # Set by search() (_begin) for the primitives below, which answer within it.
+        self._searcher = None
+        self._walks: dict[tuple[ParsedQuery, bool], Walk] = {}
+        self._allowed: set[int] | None = None
+        self._narrowed: list = []
 
     def _begin(self, filters: SearchFilters) -> bool:
         """Take this search's searcher (one commit throughout) and filters; False when there is no index."""
         index = open_index(self.path, follows=database_label())
         self._searcher = index.searcher() if index is not None else None
-        self._walks: dict[tuple[ParsedQuery, bool], Walk] = {}
-        self._allowed: set[int] | None = None
-        self._narrowed = []
+        self._walks, self._allowed, self._narrowed = {}, None, []
         if index is not None and filters.narrowed:
             self._narrow(filters)
         return index is not None
